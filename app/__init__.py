@@ -1,0 +1,3 @@
+"""FrontDesk domain layer: services, rules, reports; never imports Qt."""
+
+__version__ = "0.1.0"

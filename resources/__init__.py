@@ -1,0 +1,1 @@
+"""Data files: fonts, icons, translations (package marker so they install with the app)."""
