@@ -1,0 +1,76 @@
+"""Roles (岗位) and what each may do: one table, read by services, the UI and the tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    SUPERVISOR = "supervisor"
+    ASSISTANT = "assistant"
+    CASHIER = "cashier"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.SUPERVISOR: "客服主管",
+    Role.ASSISTANT: "客服助理",
+    Role.CASHIER: "收费员",
+    Role.ADMIN: "系统管理员",
+}
+
+
+class Perm(StrEnum):
+    VIEW_ROOMS = "view_rooms"
+    EDIT_ROOMS = "edit_rooms"
+    IMPORT_ROSTER = "import_roster"
+    REVEAL_PHONE = "reveal_phone"
+    REVEAL_ID = "reveal_id"
+    EDIT_STAFF = "edit_staff"
+    VIEW_AUDIT = "view_audit"
+    EDIT_SETTINGS = "edit_settings"
+    MANAGE_USERS = "manage_users"
+    BACKUP = "backup"
+    RESTORE = "restore"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.SUPERVISOR: frozenset({
+        Perm.VIEW_ROOMS, Perm.EDIT_ROOMS, Perm.IMPORT_ROSTER, Perm.REVEAL_PHONE, Perm.REVEAL_ID,
+        Perm.EDIT_STAFF, Perm.VIEW_AUDIT, Perm.EDIT_SETTINGS, Perm.BACKUP,
+    }),
+    Role.ASSISTANT: frozenset({
+        Perm.VIEW_ROOMS, Perm.EDIT_ROOMS, Perm.IMPORT_ROSTER, Perm.REVEAL_PHONE, Perm.BACKUP,
+    }),
+    Role.CASHIER: frozenset({Perm.VIEW_ROOMS, Perm.REVEAL_PHONE, Perm.BACKUP}),
+    Role.ADMIN: frozenset({
+        Perm.VIEW_ROOMS, Perm.EDIT_STAFF, Perm.VIEW_AUDIT, Perm.EDIT_SETTINGS, Perm.MANAGE_USERS,
+        Perm.BACKUP, Perm.RESTORE,
+    }),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: passed to every service that changes or reveals something."""
+
+    username: str
+    role: Role
+    user_id: int | None = None
+    display_name: str = ""
+
+    def can(self, perm: Perm) -> bool:
+        return perm in ROLE_PERMISSIONS.get(self.role, frozenset())
+
+
+SYSTEM = Actor(username="system", role=Role.ADMIN, display_name="系统")
+
+
+def require(actor: Actor, perm: Perm) -> None:
+    from app.errors import PermissionDenied
+
+    if not actor.can(perm):
+        raise PermissionDenied(
+            f"“{ROLE_LABELS.get(actor.role, actor.role)}”无权执行此操作", perm=str(perm)
+        )

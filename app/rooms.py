@@ -1,0 +1,525 @@
+"""Buildings, rooms and the people tied to them (房屋与业主)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from app import audit
+from app.errors import ConflictError, NotFoundError, ValidationError
+from app.roles import Actor, Perm, require
+from app.validation import (
+    canonical_phone,
+    clean_room_code,
+    floor_from_number,
+    mask_id,
+    mask_phone,
+    normalize_text,
+    phone_problem,
+    resident_id_problem,
+    room_code_problem,
+    split_room_code,
+)
+from db.models import Building, Occupant, Person, Room
+
+
+class RoomKind(StrEnum):
+    RESIDENCE = "residence"
+    SHOP = "shop"
+    COMMON = "common"
+
+
+class Occupancy(StrEnum):
+    OCCUPIED = "occupied"
+    VACANT_UNSOLD = "vacant_unsold"        # A 已接管未售
+    VACANT_SOLD = "vacant_sold"            # B 已售未入住
+    VACANT_UNDECORATED = "vacant_undecorated"  # C 已入住未装修
+    NOT_APPLICABLE = "n_a"
+
+
+class Relation(StrEnum):
+    OWNER = "owner"
+    RESIDENT = "resident"
+    TENANT = "tenant"
+
+
+class IdType(StrEnum):
+    RESIDENT_ID = "resident_id"
+    DRIVER_LICENSE = "driver_license"
+    PASSPORT = "passport"
+    OTHER = "other"
+
+
+KIND_LABELS = {RoomKind.RESIDENCE: "住宅", RoomKind.SHOP: "商铺", RoomKind.COMMON: "公共区域"}
+OCCUPANCY_LABELS = {
+    Occupancy.OCCUPIED: "已入住",
+    Occupancy.VACANT_UNSOLD: "空置A 已接管未售",
+    Occupancy.VACANT_SOLD: "空置B 已售未入住",
+    Occupancy.VACANT_UNDECORATED: "空置C 已入住未装修",
+    Occupancy.NOT_APPLICABLE: "—",
+}
+RELATION_LABELS = {Relation.OWNER: "业主", Relation.RESIDENT: "住户", Relation.TENANT: "租户"}
+ID_TYPE_LABELS = {IdType.RESIDENT_ID: "身份证", IdType.DRIVER_LICENSE: "驾驶证",
+                  IdType.PASSPORT: "护照", IdType.OTHER: "其他证件"}
+MAX_AREA = Decimal("100000")
+
+
+# ---------------------------------------------------------------- input and validation
+
+@dataclass(frozen=True)
+class RoomData:
+    code: str
+    kind: RoomKind = RoomKind.RESIDENCE
+    occupancy: Occupancy = Occupancy.OCCUPIED
+    area: Decimal | None = None
+    floor: int | None = None
+    name: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PersonData:
+    name: str
+    phone: str = ""
+    phone2: str = ""
+    id_type: IdType = IdType.RESIDENT_ID
+    id_number: str = ""
+    foreigner: bool = False
+    note: str = ""
+
+
+def parse_area(text: str) -> Decimal | None:
+    t = normalize_text(text).replace("㎡", "").replace("m²", "").replace("平方米", "").strip()
+    if not t:
+        return None
+    try:
+        d = Decimal(t)
+    except InvalidOperation as e:
+        raise ValueError(text) from e
+    if not d.is_finite():
+        raise ValueError(text)
+    return d.quantize(Decimal("0.01"))
+
+
+def clean_room(data: RoomData) -> RoomData:
+    return replace(data, code=clean_room_code(data.code), name=normalize_text(data.name),
+                   note=data.note.strip())
+
+
+def room_problems(data: RoomData) -> dict[str, str]:
+    d = clean_room(data)
+    errors: dict[str, str] = {}
+    if d.kind == RoomKind.COMMON:
+        if not d.code:
+            errors["code"] = "请填写编号，如 公共-配电室 或 3-公共-电梯机房"
+        if not d.name:
+            errors["name"] = "请填写公共区域名称，如 配电室"
+    elif p := room_code_problem(d.code):
+        errors["code"] = p
+    if d.area is not None and not (Decimal(0) < d.area < MAX_AREA):
+        errors["area"] = "面积应大于 0 且小于 100000 平方米"
+    if d.floor is not None and not -10 <= d.floor <= 200:
+        errors["floor"] = "楼层应在 -10 到 200 之间"
+    return errors
+
+
+def clean_person(data: PersonData) -> PersonData:
+    idn = normalize_text(data.id_number).replace(" ", "").upper()
+    return replace(data, name=normalize_text(data.name), phone=canonical_phone(data.phone),
+                   phone2=canonical_phone(data.phone2), id_number=idn, note=data.note.strip())
+
+
+def person_problems(data: PersonData) -> dict[str, str]:
+    d = clean_person(data)
+    errors: dict[str, str] = {}
+    if not d.name:
+        errors["name"] = "请填写姓名"
+    elif len(d.name) > 64:
+        errors["name"] = "姓名过长"
+    if p := phone_problem(d.phone):
+        errors["phone"] = p
+    if p := phone_problem(d.phone2):
+        errors["phone2"] = p
+    if d.id_number:
+        if d.id_type == IdType.RESIDENT_ID:
+            if p := resident_id_problem(d.id_number):
+                errors["id_number"] = p
+        elif not 5 <= len(d.id_number) <= 32:
+            errors["id_number"] = "证件号码长度应为 5 到 32 位"
+    return errors
+
+
+# ---------------------------------------------------------------- rows
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    name: str
+    phone: str
+    phone2: str
+    id_type: IdType
+    id_number: str
+    foreigner: bool
+    note: str
+    masked: bool
+
+    @property
+    def id_type_label(self) -> str:
+        return ID_TYPE_LABELS[self.id_type]
+
+
+@dataclass(frozen=True)
+class OccupantRow:
+    id: int
+    relation: Relation
+    move_in_date: date | None
+    active: bool
+    person: PersonRow
+
+    @property
+    def relation_label(self) -> str:
+        return RELATION_LABELS[self.relation]
+
+
+@dataclass(frozen=True)
+class RoomRow:
+    id: int
+    code: str
+    building: str
+    unit: str
+    number: str
+    floor: int | None
+    area: Decimal | None
+    kind: RoomKind
+    occupancy: Occupancy
+    name: str
+    active: bool
+    people: str = ""
+    phone: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def occupancy_label(self) -> str:
+        return OCCUPANCY_LABELS[self.occupancy]
+
+
+@dataclass(frozen=True)
+class RoomDetail:
+    room: RoomRow
+    note: str
+    occupants: list[OccupantRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RoomQuery:
+    text: str = ""
+    kind: RoomKind | None = None
+    building: str = ""
+    include_inactive: bool = False
+    reveal: bool = False
+    offset: int = 0
+    limit: int = 200
+
+
+def _can_reveal(actor: Actor, reveal: bool) -> tuple[bool, bool]:
+    """(show full phones, show full ID numbers) for this request."""
+    if not reveal:
+        return False, False
+    return actor.can(Perm.REVEAL_PHONE), actor.can(Perm.REVEAL_ID)
+
+
+def _person_row(p: Person, show_phone: bool, show_id: bool) -> PersonRow:
+    return PersonRow(
+        id=p.id, name=p.name,
+        phone=p.phone if show_phone else mask_phone(p.phone),
+        phone2=p.phone2 if show_phone else mask_phone(p.phone2),
+        id_type=IdType(p.id_type),
+        id_number=p.id_number if show_id else mask_id(p.id_number),
+        foreigner=p.foreigner, note=p.note, masked=not (show_phone and show_id))
+
+
+def _room_row(r: Room, building_code: str, people: str = "", phone: str = "") -> RoomRow:
+    return RoomRow(r.id, r.code, building_code, r.unit, r.number, r.floor, r.area,
+                   RoomKind(r.kind), Occupancy(r.occupancy), r.name, r.active, people, phone)
+
+
+def _room_snapshot(r: Room) -> dict[str, object]:
+    return {"code": r.code, "kind": r.kind, "occupancy": r.occupancy, "area": r.area,
+            "floor": r.floor, "name": r.name, "note": r.note, "active": r.active}
+
+
+def _person_snapshot(p: Person) -> dict[str, object]:
+    # Audit keeps masked personal data: the log is readable by supervisors and admins.
+    return {"name": p.name, "phone": mask_phone(p.phone), "phone2": mask_phone(p.phone2),
+            "id_type": p.id_type, "id_number": mask_id(p.id_number), "foreigner": p.foreigner,
+            "note": p.note, "active": p.active}
+
+
+# ---------------------------------------------------------------- buildings and rooms
+
+def get_or_create_building(session: Session, code: str) -> Building:
+    b = session.scalar(select(Building).where(Building.code == code))
+    if b is None:
+        b = Building(code=code, name=f"{code}号楼" if code.isdigit() else code)
+        session.add(b)
+        session.flush()
+    return b
+
+
+def _apply_room(session: Session, r: Room, d: RoomData) -> None:
+    if d.kind == RoomKind.COMMON:
+        parts = d.code.split("-")
+        building = parts[0] if len(parts) >= 3 else "公共"
+        r.unit, r.number = "", d.name
+        r.occupancy = str(Occupancy.NOT_APPLICABLE)
+    else:
+        building, r.unit, r.number = split_room_code(d.code)
+        r.occupancy = str(d.occupancy)
+    r.building_id = get_or_create_building(session, building).id
+    r.code, r.kind, r.area, r.name, r.note = d.code, str(d.kind), d.area, d.name, d.note
+    r.floor = d.floor if d.floor is not None else floor_from_number(r.number)
+
+
+def create_room(session: Session, actor: Actor, data: RoomData) -> RoomRow:
+    require(actor, Perm.EDIT_ROOMS)
+    d = clean_room(data)
+    if errors := room_problems(d):
+        raise ValidationError(errors=errors)
+    if session.scalar(select(Room.id).where(Room.code == d.code)):
+        raise ConflictError(f"房号 {d.code} 已存在", field="code")
+    r = Room(created_by=actor.username, updated_by=actor.username, active=True)
+    _apply_room(session, r, d)
+    session.add(r)
+    session.flush()
+    audit.record(session, actor, "create", "room", r.id, after=_room_snapshot(r),
+                 summary=f"新建房屋 {r.code}")
+    return _room_row(r, r.building.code)
+
+
+def update_room(session: Session, actor: Actor, room_id: int, data: RoomData) -> RoomRow:
+    require(actor, Perm.EDIT_ROOMS)
+    r = _get_room(session, room_id)
+    d = clean_room(data)
+    if errors := room_problems(d):
+        raise ValidationError(errors=errors)
+    if d.code != r.code and session.scalar(select(Room.id).where(Room.code == d.code)):
+        raise ConflictError(f"房号 {d.code} 已存在", field="code")
+    before = _room_snapshot(r)
+    _apply_room(session, r, d)
+    b, a = audit.diff(before, _room_snapshot(r))
+    if a:
+        r.updated_by = actor.username
+        session.flush()
+        audit.record(session, actor, "update", "room", r.id, before=b, after=a,
+                     summary=f"修改房屋 {r.code}")
+    return _room_row(r, r.building.code)
+
+
+def set_room_active(session: Session, actor: Actor, room_id: int, active: bool) -> RoomRow:
+    require(actor, Perm.EDIT_ROOMS)
+    r = _get_room(session, room_id)
+    if r.active != active:
+        r.active = active
+        r.updated_by = actor.username
+        audit.record(session, actor, "activate" if active else "deactivate", "room", r.id,
+                     before={"active": not active}, after={"active": active},
+                     summary=f"{'启用' if active else '停用'}房屋 {r.code}")
+    return _room_row(r, r.building.code)
+
+
+def _get_room(session: Session, room_id: int) -> Room:
+    r = session.get(Room, room_id)
+    if r is None:
+        raise NotFoundError("找不到该房屋")
+    return r
+
+
+def find_room_id(session: Session, code: str) -> int | None:
+    return session.scalar(select(Room.id).where(Room.code == clean_room_code(code)))
+
+
+def room_codes(session: Session, include_inactive: bool = False) -> list[str]:
+    """All room codes, for the room-number completer."""
+    stmt = select(Room.code).order_by(Room.code)
+    if not include_inactive:
+        stmt = stmt.where(Room.active.is_(True))
+    return list(session.scalars(stmt))
+
+
+def search_rooms(session: Session, actor: Actor, q: RoomQuery) -> list[RoomRow]:
+    """Search as you type: room code, a person's name or phone. Filtering and paging in SQL."""
+    require(actor, Perm.VIEW_ROOMS)
+    stmt = select(Room, Building.code).join(Building, Room.building_id == Building.id)
+    if not q.include_inactive:
+        stmt = stmt.where(Room.active.is_(True))
+    if q.kind is not None:
+        stmt = stmt.where(Room.kind == str(q.kind))
+    if q.building:
+        stmt = stmt.where(Building.code == q.building)
+    text = normalize_text(q.text)
+    if text:
+        code_like = clean_room_code(text)
+        people = (select(Occupant.room_id).join(Person, Occupant.person_id == Person.id)
+                  .where(Occupant.active.is_(True)))
+        digits = text.replace("-", "").replace(" ", "")
+        conds = [Person.name.like(f"%{text}%")]
+        if digits.isdigit() and len(digits) >= 3:
+            conds.append(Person.phone.like(f"%{digits}%"))
+        people = people.where(or_(*conds))
+        stmt = stmt.where(or_(Room.code.like(f"{code_like}%"), Room.name.like(f"%{text}%"),
+                              Room.id.in_(people)))
+    stmt = stmt.order_by(Building.code, Room.unit, Room.number, Room.code)
+    rows = session.execute(stmt.offset(q.offset).limit(q.limit)).all()
+    if not rows:
+        return []
+    show_phone, _ = _can_reveal(actor, q.reveal)
+    ids = [r.id for r, _ in rows]
+    names: dict[int, list[str]] = {}
+    phones: dict[int, str] = {}
+    occ = session.execute(
+        select(Occupant.room_id, Occupant.relation, Person.name, Person.phone)
+        .join(Person, Occupant.person_id == Person.id)
+        .where(Occupant.room_id.in_(ids), Occupant.active.is_(True))
+        .order_by(Occupant.room_id, Occupant.relation != "owner", Occupant.id))
+    for room_id, _rel, name, phone in occ:
+        names.setdefault(room_id, []).append(name)
+        if room_id not in phones and phone:
+            phones[room_id] = phone if show_phone else mask_phone(phone)
+    return [_room_row(r, bcode, "、".join(names.get(r.id, [])), phones.get(r.id, ""))
+            for r, bcode in rows]
+
+
+def count_rooms(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Room).where(Room.active.is_(True))) or 0
+
+
+def room_detail(session: Session, actor: Actor, room_id: int, reveal: bool = False) -> RoomDetail:
+    require(actor, Perm.VIEW_ROOMS)
+    r = _get_room(session, room_id)
+    show_phone, show_id = _can_reveal(actor, reveal)
+    if reveal and (show_phone or show_id):
+        audit.record(session, actor, "reveal", "room", r.id,
+                     summary=f"查看房屋 {r.code} 住户的完整{'证件号与' if show_id else ''}电话")
+    occupants = session.scalars(
+        select(Occupant).where(Occupant.room_id == r.id)
+        .order_by(Occupant.active.desc(), Occupant.relation != "owner", Occupant.id))
+    rows = [OccupantRow(o.id, Relation(o.relation), o.move_in_date, o.active,
+                        _person_row(o.person, show_phone, show_id)) for o in occupants]
+    return RoomDetail(_room_row(r, r.building.code), r.note, rows)
+
+
+# ---------------------------------------------------------------- people
+
+def add_person_to_room(session: Session, actor: Actor, room_id: int, data: PersonData,
+                       relation: Relation = Relation.OWNER,
+                       move_in_date: date | None = None) -> OccupantRow:
+    require(actor, Perm.EDIT_ROOMS)
+    r = _get_room(session, room_id)
+    d = clean_person(data)
+    if errors := person_problems(d):
+        raise ValidationError(errors=errors)
+    p = None
+    if d.id_number:
+        p = session.scalar(select(Person).where(Person.id_number == d.id_number))
+        if p is not None and p.name != d.name:
+            raise ConflictError(f"证件号码已登记在“{p.name}”名下", field="id_number")
+    if p is None:
+        p = Person(name=d.name, phone=d.phone, phone2=d.phone2, id_type=str(d.id_type),
+                   id_number=d.id_number, foreigner=d.foreigner, note=d.note, active=True,
+                   created_by=actor.username, updated_by=actor.username)
+        session.add(p)
+        session.flush()
+        audit.record(session, actor, "create", "person", p.id, after=_person_snapshot(p),
+                     summary=f"新建人员 {p.name}")
+    existing = session.scalar(select(Occupant).where(
+        Occupant.room_id == r.id, Occupant.person_id == p.id, Occupant.relation == str(relation)))
+    if existing is not None:
+        if existing.active:
+            raise ConflictError(f"{p.name} 已是 {r.code} 的{RELATION_LABELS[relation]}")
+        existing.active = True
+        existing.move_in_date = move_in_date or existing.move_in_date
+        o = existing
+    else:
+        o = Occupant(room_id=r.id, person_id=p.id, relation=str(relation), move_in_date=move_in_date,
+                     active=True, created_by=actor.username, updated_by=actor.username)
+        session.add(o)
+    session.flush()
+    audit.record(session, actor, "link", "occupant", o.id,
+                 after={"room": r.code, "person": p.name, "relation": str(relation),
+                        "move_in_date": move_in_date},
+                 summary=f"{p.name} 登记为 {r.code} 的{RELATION_LABELS[relation]}")
+    return OccupantRow(o.id, relation, o.move_in_date, True, _person_row(p, False, False))
+
+
+def update_person(session: Session, actor: Actor, person_id: int, data: PersonData) -> PersonRow:
+    require(actor, Perm.EDIT_ROOMS)
+    p = session.get(Person, person_id)
+    if p is None:
+        raise NotFoundError("找不到该人员")
+    d = clean_person(data)
+    if errors := person_problems(d):
+        raise ValidationError(errors=errors)
+    if d.id_number and d.id_number != p.id_number:
+        other = session.scalar(select(Person.name).where(Person.id_number == d.id_number,
+                                                         Person.id != p.id))
+        if other:
+            raise ConflictError(f"证件号码已登记在“{other}”名下", field="id_number")
+    before = _person_snapshot(p)
+    p.name, p.id_type, p.foreigner, p.note = d.name, str(d.id_type), d.foreigner, d.note
+    # Masked values coming back from a form mean "unchanged".
+    if "*" not in d.phone:
+        p.phone = d.phone
+    if "*" not in d.phone2:
+        p.phone2 = d.phone2
+    if "*" not in d.id_number:
+        p.id_number = d.id_number
+    b, a = audit.diff(before, _person_snapshot(p))
+    if a:
+        p.updated_by = actor.username
+        audit.record(session, actor, "update", "person", p.id, before=b, after=a,
+                     summary=f"修改人员 {p.name}")
+    return _person_row(p, False, False)
+
+
+def person_for_edit(session: Session, actor: Actor, person_id: int) -> PersonData:
+    """The stored values for an edit form: full where the role may see them, masked otherwise."""
+    require(actor, Perm.EDIT_ROOMS)
+    p = session.get(Person, person_id)
+    if p is None:
+        raise NotFoundError("找不到该人员")
+    row = _person_row(p, actor.can(Perm.REVEAL_PHONE), actor.can(Perm.REVEAL_ID))
+    return PersonData(name=row.name, phone=row.phone, phone2=row.phone2, id_type=row.id_type,
+                      id_number=row.id_number, foreigner=row.foreigner, note=row.note)
+
+
+def set_occupant_active(session: Session, actor: Actor, occupant_id: int, active: bool) -> None:
+    """Deactivate a tie (moved out, sold); the person and history stay."""
+    require(actor, Perm.EDIT_ROOMS)
+    o = session.get(Occupant, occupant_id)
+    if o is None:
+        raise NotFoundError("找不到该登记")
+    if o.active != active:
+        o.active = active
+        o.updated_by = actor.username
+        audit.record(session, actor, "activate" if active else "deactivate", "occupant", o.id,
+                     before={"active": not active}, after={"active": active},
+                     summary=f"{'恢复' if active else '注销'} {o.person.name} 在 {o.room.code} 的"
+                             f"{RELATION_LABELS[Relation(o.relation)]}登记")
+
+
+def room_data(session: Session, room_id: int) -> RoomData:
+    r = _get_room(session, room_id)
+    return RoomData(code=r.code, kind=RoomKind(r.kind), occupancy=Occupancy(r.occupancy),
+                    area=r.area, floor=r.floor, name=r.name, note=r.note)
+
+
+def as_dict(row: object) -> dict[str, object]:
+    return asdict(row)  # type: ignore[call-overload]
