@@ -92,6 +92,11 @@ def _create(session: Session, actor_name: str, username: str, password: str, rol
     return _row(u)
 
 
+def get_user(session: Session, username: str) -> UserRow | None:
+    u = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    return _row(u) if u is not None else None
+
+
 def create_first_admin(session: Session, username: str, password: str,
                        display_name: str = "") -> UserRow:
     """Only while the database has no user at all (first start)."""

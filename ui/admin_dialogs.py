@@ -1,0 +1,200 @@
+"""设置: community and program settings, users and roles, passwords."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import auth, settings
+from app.auth import UserRow
+from app.context import AppContext
+from app.errors import AppError
+from app.roles import ROLE_LABELS, Role
+from app.settings import LANGUAGES, CommunitySettings
+from app.timeutil import fmt_local
+from ui import dialogs
+from ui.forms import FormDialog
+from ui.table_model import Column, RowTableModel
+from ui.widgets import fit_columns, setup_table
+
+
+class SettingsDialog(FormDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("小区与程序设置"), parent)
+        self.ctx = ctx
+        with ctx.read() as s:
+            cur = settings.get_settings(s)
+        self.current = cur
+        self.community = self.add_field("community_name", self.tr("小区名称"), QLineEdit(cur.community_name))
+        self.company = self.add_field("company_name", self.tr("物业公司"), QLineEdit(cur.company_name))
+        self.address = self.add_field("address", self.tr("地址"), QLineEdit(cur.address))
+        self.phone = self.add_field("phone", self.tr("客服电话"), QLineEdit(cur.phone))
+        self.idle = self.add_field("idle_lock_minutes", self.tr("无操作自动锁定（分钟）"), QSpinBox())
+        self.idle.setRange(1, 240)
+        self.idle.setValue(cur.idle_lock_minutes)
+        self.language = self.add_field("language", self.tr("界面语言"), QComboBox())
+        for code, label in LANGUAGES.items():
+            self.language.addItem(label, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(cur.language)))
+        self.revalidate()
+
+    def data(self) -> CommunitySettings:
+        return replace(self.current, community_name=self.community.text(),
+                       company_name=self.company.text(), address=self.address.text(),
+                       phone=self.phone.text(), idle_lock_minutes=self.idle.value(),
+                       language=self.language.currentData())
+
+    def problems(self) -> dict[str, str]:
+        return settings.settings_problems(self.data())
+
+    def save(self) -> CommunitySettings:
+        new = self.ctx.call(settings.save_settings, self.data())
+        if new.language != self.current.language:
+            dialogs.info(self, self.tr("界面语言"), self.tr("界面语言将在下次启动时生效。"))
+        return new
+
+
+class UserDialog(FormDialog):
+    def __init__(self, ctx: AppContext, user: UserRow | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("编辑用户") if user else self.tr("新建用户"), parent)
+        self.ctx, self.user = ctx, user
+        self.username = self.add_field("username", self.tr("用户名"), QLineEdit(user.username if user else ""))
+        self.username.setReadOnly(user is not None)
+        self.display = self.add_field("display_name", self.tr("姓名"), QLineEdit(user.display_name if user else ""))
+        self.role = self.add_field("role", self.tr("岗位"), QComboBox())
+        for role, label in ROLE_LABELS.items():
+            self.role.addItem(label, role)
+        if user:
+            self.role.setCurrentIndex(self.role.findData(user.role))
+        self.password: QLineEdit | None = None
+        if user is None:
+            self.password = self.add_field("password", self.tr("初始密码"), QLineEdit())
+            self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.revalidate()
+
+    def problems(self) -> dict[str, str]:
+        e: dict[str, str] = {}
+        if p := auth.username_problem(self.username.text()):
+            e["username"] = p
+        if self.password is not None and (p := auth.password_problem(self.password.text())):
+            e["password"] = p
+        return e
+
+    def save(self) -> UserRow:
+        role = Role(self.role.currentData())
+        if self.user is None:
+            assert self.password is not None
+            return self.ctx.call(auth.create_user, self.username.text(), self.password.text(), role,
+                                 self.display.text())
+        return self.ctx.call(auth.update_user, self.user.id, role=role, display_name=self.display.text())
+
+
+class PasswordDialog(FormDialog):
+    def __init__(self, ctx: AppContext, user: UserRow, own: bool, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("修改密码：{name}").format(name=user.username), parent)
+        self.ctx, self.user, self.own = ctx, user, own
+        self.old: QLineEdit | None = None
+        if own:
+            self.old = self.add_field("old_password", self.tr("原密码"), QLineEdit())
+        self.new = self.add_field("password", self.tr("新密码"), QLineEdit())
+        self.confirm = self.add_field("confirm", self.tr("再次输入"), QLineEdit())
+        for w in (self.old, self.new, self.confirm):
+            if w is not None:
+                w.setEchoMode(QLineEdit.EchoMode.Password)
+        self.revalidate()
+
+    def problems(self) -> dict[str, str]:
+        e: dict[str, str] = {}
+        if p := auth.password_problem(self.new.text()):
+            e["password"] = p
+        if self.confirm.text() != self.new.text():
+            e["confirm"] = self.tr("两次输入的密码不一致")
+        return e
+
+    def save(self) -> None:
+        self.ctx.call(auth.set_password, self.user.id, self.new.text(),
+                      self.old.text() if self.old is not None else None)
+
+
+class UsersDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("用户与权限"))
+        self.resize(720, 420)
+        self.model: RowTableModel[UserRow] = RowTableModel([
+            Column(self.tr("用户名"), lambda u: u.username),
+            Column(self.tr("姓名"), lambda u: u.display_name),
+            Column(self.tr("岗位"), lambda u: u.role_label),
+            Column(self.tr("状态"), lambda u: self.tr("启用") if u.active else self.tr("停用")),
+            Column(self.tr("最近登录"), lambda u: fmt_local(u.last_login_at)),
+        ], self)
+        self.table = QTableView()
+        setup_table(self.table)
+        self.table.setModel(self.model)
+        add = QPushButton(self.tr("新建用户…"))
+        edit = QPushButton(self.tr("编辑…"))
+        reset = QPushButton(self.tr("重设密码…"))
+        self.toggle = QPushButton(self.tr("停用"))
+        close = QPushButton(self.tr("关闭"))
+        add.clicked.connect(self._on_add)
+        edit.clicked.connect(self._on_edit)
+        reset.clicked.connect(self._on_reset)
+        self.toggle.clicked.connect(self._on_toggle)
+        close.clicked.connect(self.accept)
+        self.table.doubleClicked.connect(lambda _i: self._on_edit())
+        row = QHBoxLayout()
+        for b in (add, edit, reset, self.toggle):
+            row.addWidget(b)
+        row.addStretch(1)
+        row.addWidget(close)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.table)
+        lay.addLayout(row)
+        self.reload()
+
+    def reload(self) -> None:
+        try:
+            self.model.set_rows(self.ctx.query(auth.list_users))
+        except AppError as e:
+            dialogs.show_app_error(self, e)
+        fit_columns(self.table)
+
+    def _current(self) -> UserRow | None:
+        i = self.table.currentIndex()
+        return self.model.row_at(i.row()) if i.isValid() else None
+
+    def _on_add(self) -> None:
+        if UserDialog(self.ctx, parent=self).exec():
+            self.reload()
+
+    def _on_edit(self) -> None:
+        u = self._current()
+        if u and UserDialog(self.ctx, u, self).exec():
+            self.reload()
+
+    def _on_reset(self) -> None:
+        u = self._current()
+        if u and PasswordDialog(self.ctx, u, own=False, parent=self).exec():
+            dialogs.info(self, self.tr("重设密码"), self.tr("已为 {name} 设置新密码。").format(name=u.username))
+
+    def _on_toggle(self) -> None:
+        u = self._current()
+        if u is None:
+            return
+        try:
+            self.ctx.call(auth.update_user, u.id, active=not u.active)
+        except AppError as e:
+            dialogs.show_app_error(self, e)
+        self.reload()

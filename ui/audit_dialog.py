@@ -1,0 +1,114 @@
+"""审计日志: a supervisor browses and filters who changed what, and when."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import audit
+from app.audit import AuditQuery, AuditRow
+from app.context import AppContext
+from app.errors import AppError
+from app.timeutil import fmt_local
+from ui import dialogs
+from ui.table_model import Column, RowTableModel
+from ui.widgets import fit_columns, setup_table
+
+ACTION_LABELS = {"create": "新建", "update": "修改", "deactivate": "停用", "activate": "启用",
+                 "link": "登记", "login": "登录", "login_failed": "登录失败", "lock": "账号锁定",
+                 "password": "改密码", "reveal": "查看完整信息", "import": "导入", "demo": "演示数据"}
+
+
+def _qdate(d: QDate):  # noqa: ANN202
+    from datetime import date
+
+    return date(d.year(), d.month(), d.day())
+
+
+class AuditDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("审计日志"))
+        self.resize(1100, 640)
+        self.text = QLineEdit()
+        self.text.setPlaceholderText(self.tr("内容包含…（房号、姓名、摘要）"))
+        self.user = QLineEdit()
+        self.user.setPlaceholderText(self.tr("用户名"))
+        self.use_dates = QCheckBox(self.tr("日期"))
+        self.date_from = QDateEdit(QDate.currentDate().addDays(-30))
+        self.date_to = QDateEdit(QDate.currentDate())
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+        search = QPushButton(self.tr("查询"))
+        search.setDefault(True)
+        bar = QHBoxLayout()
+        bar.addWidget(self.text, 2)
+        bar.addWidget(self.user, 1)
+        bar.addWidget(self.use_dates)
+        bar.addWidget(self.date_from)
+        bar.addWidget(QLabel("—"))
+        bar.addWidget(self.date_to)
+        bar.addWidget(search)
+        self.model: RowTableModel[AuditRow] = RowTableModel([
+            Column(self.tr("时间"), lambda r: fmt_local(r.at, with_seconds=True)),
+            Column(self.tr("用户"), lambda r: r.username),
+            Column(self.tr("操作"), lambda r: ACTION_LABELS.get(r.action, r.action)),
+            Column(self.tr("对象"), lambda r: f"{r.entity} #{r.entity_id}" if r.entity_id else r.entity),
+            Column(self.tr("摘要"), lambda r: r.summary),
+        ], self)
+        self.table = QTableView()
+        setup_table(self.table)
+        self.table.setModel(self.model)
+        self.detail = QPlainTextEdit()
+        self.detail.setReadOnly(True)
+        self.detail.setMaximumHeight(130)
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(QLabel(self.tr("修改前后")))
+        lay.addWidget(self.detail)
+        search.clicked.connect(self.reload)
+        self.text.returnPressed.connect(self.reload)
+        self.user.returnPressed.connect(self.reload)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.reload()
+
+    def query(self) -> AuditQuery:
+        q = AuditQuery(text=self.text.text().strip(), username=self.user.text().strip())
+        if self.use_dates.isChecked():
+            q = replace(q, date_from=_qdate(self.date_from.date()), date_to=_qdate(self.date_to.date()))
+        return q
+
+    def reload(self) -> None:
+        q = self.query()
+        try:
+            self.model.set_fetch(lambda off, lim: self.ctx.query(
+                audit.list_entries, replace(q, offset=off, limit=lim)))
+        except AppError as e:
+            dialogs.show_app_error(self, e)
+            return
+        fit_columns(self.table)
+
+    def _on_current(self, current, _prev) -> None:  # noqa: ANN001
+        r = self.model.row_at(current.row()) if current.isValid() else None
+        if r is None:
+            self.detail.clear()
+            return
+        self.detail.setPlainText(self.tr("修改前：{before}\n修改后：{after}").format(
+            before=r.before or "—", after=r.after or "—"))

@@ -1,0 +1,358 @@
+"""房屋与业主: search as you type, a room's card with its people, add/edit/deactivate."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import rooms
+from app.context import AppContext
+from app.errors import AppError
+from app.roles import Perm
+from app.rooms import KIND_LABELS, OccupantRow, RoomDetail, RoomKind, RoomQuery, RoomRow
+from ui import dialogs
+from ui.bus import DataBus
+from ui.room_dialogs import PersonDialog, RoomDialog
+from ui.table_model import Column, RowTableModel
+from ui.widgets import fit_columns, set_completer_codes, setup_table
+
+INACTIVE = QColor("#999999")
+
+
+def room_columns(tr) -> list[Column[RoomRow]]:  # noqa: ANN001 - tr is QObject.tr
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    return [
+        Column(tr("房号"), lambda r: r.code),
+        Column(tr("类型"), lambda r: r.kind_label),
+        Column(tr("楼层"), lambda r: r.floor, sort_key=lambda r: r.floor or 0, align=right),
+        Column(tr("面积（㎡）"), lambda r: r.area, sort_key=lambda r: r.area or 0, align=right),
+        Column(tr("入住状态"), lambda r: r.occupancy_label),
+        Column(tr("业主/住户"), lambda r: r.people or (r.name if r.kind == RoomKind.COMMON else "")),
+        Column(tr("电话"), lambda r: r.phone),
+    ]
+
+
+def occupant_columns(tr) -> list[Column[OccupantRow]]:  # noqa: ANN001
+    return [
+        Column(tr("身份"), lambda o: o.relation_label),
+        Column(tr("姓名"), lambda o: o.person.name + (tr("（外籍）") if o.person.foreigner else "")),
+        Column(tr("电话"), lambda o: "  ".join(p for p in (o.person.phone, o.person.phone2) if p)),
+        Column(tr("证件"), lambda o: f"{o.person.id_type_label} {o.person.id_number}".strip()
+               if o.person.id_number else ""),
+        Column(tr("入住日期"), lambda o: o.move_in_date or ""),
+        Column(tr("状态"), lambda o: tr("有效") if o.active else tr("已注销")),
+    ]
+
+
+class RoomsPanel(QWidget):
+    room_selected = Signal(object)
+
+    def __init__(self, ctx: AppContext, bus: DataBus, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.bus = ctx, bus
+        self.detail: RoomDetail | None = None
+        actor = ctx.actor
+        assert actor is not None
+        self.can_edit = actor.can(Perm.EDIT_ROOMS)
+        self.can_reveal = actor.can(Perm.REVEAL_PHONE) or actor.can(Perm.REVEAL_ID)
+
+        # ---- search bar
+        self.search = QLineEdit()
+        self.search.setObjectName("room_search")
+        self.search.setPlaceholderText(self.tr("输入房号、姓名或电话查找（如 3-2-1201、王、1380013）"))
+        self.search.setClearButtonEnabled(True)
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("全部类型"), None)
+        for code, label in KIND_LABELS.items():
+            self.kind.addItem(label, code)
+        self.inactive = QCheckBox(self.tr("含已停用"))
+        self.reveal = QCheckBox(self.tr("显示完整信息"))
+        self.reveal.setToolTip(self.tr("显示完整的电话和证件号码（会记入审计日志）"))
+        self.reveal.setVisible(self.can_reveal)
+        self.add_btn = QPushButton(self.tr("新增房屋…"))
+        self.import_btn = QPushButton(self.tr("导入花名册…"))
+        for b in (self.add_btn, self.import_btn):
+            b.setVisible(self.can_edit and (b is self.add_btn or actor.can(Perm.IMPORT_ROSTER)))
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("查找：")))
+        bar.addWidget(self.search, 3)
+        bar.addWidget(self.kind)
+        bar.addWidget(self.inactive)
+        bar.addWidget(self.reveal)
+        bar.addStretch(1)
+        bar.addWidget(self.add_btn)
+        bar.addWidget(self.import_btn)
+
+        # ---- room list
+        self.model: RowTableModel[RoomRow] = RowTableModel(room_columns(self.tr), self)
+        self.model.foreground = lambda r: INACTIVE if not r.active else None
+        self.table = QTableView()
+        self.table.setObjectName("room_table")
+        setup_table(self.table)
+        self.table.setModel(self.model)
+        self.count_label = QLabel()
+
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.table)
+        lv.addWidget(self.count_label)
+
+        # ---- room card
+        self.card = QGroupBox(self.tr("房屋信息"))
+        cf = QFormLayout()
+        self.card_code = QLabel()
+        self.card_code.setStyleSheet("font-size: 18px; font-weight: bold;")
+        self.card_info = QLabel()
+        self.card_info.setWordWrap(True)
+        self.card_note = QLabel()
+        self.card_note.setWordWrap(True)
+        cf.addRow(self.card_code)
+        cf.addRow(self.card_info)
+        cf.addRow(self.tr("备注："), self.card_note)
+        self.people_model: RowTableModel[OccupantRow] = RowTableModel(occupant_columns(self.tr), self)
+        self.people_model.foreground = lambda o: INACTIVE if not o.active else None
+        self.people = QTableView()
+        self.people.setObjectName("people_table")
+        setup_table(self.people)
+        self.people.setModel(self.people_model)
+        self.edit_room_btn = QPushButton(self.tr("编辑房屋…"))
+        self.toggle_room_btn = QPushButton(self.tr("停用房屋"))
+        self.add_person_btn = QPushButton(self.tr("添加人员…"))
+        self.edit_person_btn = QPushButton(self.tr("编辑人员…"))
+        self.end_person_btn = QPushButton(self.tr("注销登记"))
+        self.end_person_btn.setToolTip(self.tr("搬离、过户等：保留历史，不再作为当前住户"))
+        buttons = QHBoxLayout()
+        for b in (self.edit_room_btn, self.toggle_room_btn, self.add_person_btn,
+                  self.edit_person_btn, self.end_person_btn):
+            buttons.addWidget(b)
+            b.setVisible(self.can_edit)
+        buttons.addStretch(1)
+        cv = QVBoxLayout(self.card)
+        cv.addLayout(cf)
+        cv.addWidget(QLabel(self.tr("业主与住户")))
+        cv.addWidget(self.people, 1)
+        cv.addLayout(buttons)
+        self.empty_card = QLabel(self.tr("在左侧选择一间房屋，查看业主和住户。"))
+        self.empty_card.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_card.setStyleSheet("color: #777;")
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(self.empty_card)
+        rv.addWidget(self.card)
+        self.card.hide()
+
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(split, 1)
+
+        # ---- wiring
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(120)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(self._debounce.start)
+        self.search.returnPressed.connect(self._on_search_return)
+        self.kind.currentIndexChanged.connect(self.refresh)
+        self.inactive.toggled.connect(self.refresh)
+        self.reveal.toggled.connect(self.refresh)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current)
+        self.table.doubleClicked.connect(lambda _i: self._on_edit_room())
+        self.people.doubleClicked.connect(lambda _i: self._on_edit_person())
+        self.people.selectionModel().currentRowChanged.connect(lambda *_: self._sync_buttons())
+        self.add_btn.clicked.connect(self._on_add_room)
+        self.edit_room_btn.clicked.connect(self._on_edit_room)
+        self.toggle_room_btn.clicked.connect(self._on_toggle_room)
+        self.add_person_btn.clicked.connect(self._on_add_person)
+        self.edit_person_btn.clicked.connect(self._on_edit_person)
+        self.end_person_btn.clicked.connect(self._on_end_person)
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.search.setFocus)
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self._on_add_room)
+        bus.data_changed.connect(self._on_data_changed)
+        self.refresh()
+        self._reload_completer()
+        fit_columns(self.table)
+
+    # ---------------------------------------------------------------- loading
+    def query(self) -> RoomQuery:
+        return RoomQuery(text=self.search.text(), kind=self.kind.currentData(),
+                         include_inactive=self.inactive.isChecked(),
+                         reveal=self.reveal.isChecked() and self.can_reveal)
+
+    def refresh(self) -> None:
+        self._debounce.stop()
+        q = self.query()
+        selected = self.detail.room.id if self.detail else None
+
+        def fetch(offset: int, limit: int) -> list[RoomRow]:
+            from dataclasses import replace
+
+            return self.ctx.query(rooms.search_rooms, replace(q, offset=offset, limit=limit))
+
+        try:
+            self.model.set_fetch(fetch)
+        except AppError as e:
+            dialogs.show_app_error(self, e)
+            return
+        n = self.model.rowCount()
+        more = self.tr("，向下滚动加载更多") if self.model.canFetchMore() else ""
+        self.count_label.setText(self.tr("找到 {n} 间{more}").format(n=n, more=more))
+        if selected is not None:
+            for i, r in enumerate(self.model.rows()):
+                if r.id == selected:
+                    self.table.selectRow(i)
+                    self.show_room(selected)
+                    return
+        if n == 1:
+            self.table.selectRow(0)
+        elif self.detail is not None:
+            self.show_room(None)
+
+    def _reload_completer(self) -> None:
+        set_completer_codes(self.search, self.ctx.query(lambda s, _a: rooms.room_codes(s)))
+
+    def show_room(self, room_id: int | None) -> None:
+        if room_id is None:
+            self.detail = None
+            self.card.hide()
+            self.empty_card.show()
+            self._sync_buttons()
+            return
+        reveal = self.reveal.isChecked() and self.can_reveal
+        try:
+            self.detail = self.ctx.call(rooms.room_detail, room_id, reveal=reveal, write=reveal)
+        except AppError as e:
+            dialogs.show_app_error(self, e)
+            return
+        r = self.detail.room
+        self.card_code.setText(r.code if r.kind != RoomKind.COMMON else f"{r.code}（{r.name}）")
+        area = self.tr("{area} ㎡").format(area=r.area) if r.area is not None else self.tr("面积未填")
+        floor = self.tr("{floor} 层").format(floor=r.floor) if r.floor is not None else ""
+        state = "" if r.active else self.tr("（已停用）")
+        self.card_info.setText("  ·  ".join(x for x in (r.kind_label, floor, area, r.occupancy_label) if x)
+                               + state)
+        self.card_note.setText(self.detail.note or self.tr("无"))
+        self.people_model.set_rows(self.detail.occupants)
+        fit_columns(self.people)
+        self.empty_card.hide()
+        self.card.show()
+        self._sync_buttons()
+        self.room_selected.emit(r)
+
+    def _sync_buttons(self) -> None:
+        has_room = self.detail is not None
+        occ = self._current_occupant()
+        for b in (self.edit_room_btn, self.toggle_room_btn, self.add_person_btn):
+            b.setEnabled(has_room)
+        if self.detail is not None:
+            self.toggle_room_btn.setText(self.tr("停用房屋") if self.detail.room.active else self.tr("启用房屋"))
+            self.add_person_btn.setEnabled(self.detail.room.active)
+        self.edit_person_btn.setEnabled(occ is not None)
+        self.end_person_btn.setEnabled(occ is not None)
+        if occ is not None:
+            self.end_person_btn.setText(self.tr("注销登记") if occ.active else self.tr("恢复登记"))
+
+    def _current_occupant(self) -> OccupantRow | None:
+        idx = self.people.currentIndex()
+        return self.people_model.row_at(idx.row()) if idx.isValid() else None
+
+    # ---------------------------------------------------------------- slots
+    def _on_table_current(self, current, _previous) -> None:  # noqa: ANN001
+        row = self.model.row_at(current.row()) if current.isValid() else None
+        self.show_room(row.id if row else None)
+
+    def _on_search_return(self) -> None:
+        self.refresh()
+        if self.model.rowCount() >= 1:
+            self.table.selectRow(0)
+            self.table.setFocus()
+
+    def _on_data_changed(self, entities: set[str]) -> None:
+        if entities & {"room", "person", "occupant", "roster"}:
+            self.refresh()
+            if entities & {"room", "roster"}:
+                self._reload_completer()
+
+    def _changed(self, *entities: str) -> None:
+        self.bus.notify(*entities)
+
+    def _on_add_room(self) -> None:
+        if not self.can_edit:
+            return
+        dlg = RoomDialog(self.ctx, parent=self)
+        if dlg.exec():
+            row = dlg.result_value
+            self.detail = None
+            self.search.setText(row.code)
+            self._changed("room")
+            self.refresh()
+
+    def _on_edit_room(self) -> None:
+        if self.detail is None or not self.can_edit:
+            return
+        if RoomDialog(self.ctx, self.detail.room.id, parent=self).exec():
+            self._changed("room")
+
+    def _on_toggle_room(self) -> None:
+        if self.detail is None:
+            return
+        r = self.detail.room
+        if r.active and not dialogs.confirm(
+                self, self.tr("停用房屋"),
+                self.tr("停用 {code}？停用后不再出现在查找结果和房号补全中，历史记录保留。").format(code=r.code)):
+            return
+        try:
+            self.ctx.call(rooms.set_room_active, r.id, not r.active)
+        except AppError as e:
+            dialogs.show_app_error(self, e)
+            return
+        self._changed("room")
+
+    def _on_add_person(self) -> None:
+        if self.detail is None:
+            return
+        if PersonDialog(self.ctx, room_id=self.detail.room.id, parent=self).exec():
+            self._changed("person", "occupant")
+
+    def _on_edit_person(self) -> None:
+        occ = self._current_occupant()
+        if occ is None or not self.can_edit:
+            return
+        if PersonDialog(self.ctx, person_id=occ.person.id, parent=self).exec():
+            self._changed("person")
+
+    def _on_end_person(self) -> None:
+        occ = self._current_occupant()
+        if occ is None or self.detail is None:
+            return
+        if occ.active and not dialogs.confirm(
+                self, self.tr("注销登记"),
+                self.tr("注销 {name} 在 {code} 的{rel}登记？人员资料和历史记录保留。").format(
+                    name=occ.person.name, code=self.detail.room.code, rel=occ.relation_label)):
+            return
+        try:
+            self.ctx.call(rooms.set_occupant_active, occ.id, not occ.active)
+        except AppError as e:
+            dialogs.show_app_error(self, e)
+            return
+        self._changed("occupant")

@@ -1,0 +1,52 @@
+"""Small shared widgets: the room-number completer, table set-up, label helpers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QCompleter, QHeaderView, QLineEdit, QTableView, QWidget
+
+
+def room_completer(codes: list[str], parent: QWidget) -> QCompleter:
+    """Completes a room number by prefix, case-insensitively, as the clerk types."""
+    c = QCompleter(parent)
+    c.setModel(QStringListModel(codes, c))
+    c.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    c.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    c.setFilterMode(Qt.MatchFlag.MatchStartsWith)
+    c.setMaxVisibleItems(12)
+    return c
+
+
+def set_completer_codes(edit: QLineEdit, codes: list[str]) -> None:
+    c = edit.completer()
+    if c is None:
+        edit.setCompleter(room_completer(codes, edit))
+    else:
+        model = c.model()
+        if isinstance(model, QStringListModel):
+            model.setStringList(codes)
+
+
+def setup_table(view: QTableView) -> None:
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(28)
+    view.horizontalHeader().setHighlightSections(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+
+
+def fit_columns(view: QTableView, minimum: int = 72) -> None:
+    """Fit each column to its contents (headers included) so Chinese text is never clipped."""
+    header = view.horizontalHeader()
+    model = view.model()
+    if model is None:
+        return
+    view.resizeColumnsToContents()
+    for col in range(model.columnCount()):
+        if header.sectionSize(col) < minimum:
+            header.resizeSection(col, minimum)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
