@@ -376,7 +376,9 @@ def search_rooms(session: Session, actor: Actor, q: RoomQuery) -> list[RoomRow]:
         people = people.where(or_(*conds))
         stmt = stmt.where(or_(Room.code.like(f"{code_like}%"), Room.name.like(f"%{text}%"),
                               Room.id.in_(people)))
-    stmt = stmt.order_by(Building.code, Room.unit, Room.number, Room.code)
+    # Natural order: building 2 before 10, room 101 before 1001.
+    stmt = stmt.order_by(func.length(Building.code), Building.code, func.length(Room.unit), Room.unit,
+                         func.length(Room.number), Room.number, Room.code)
     rows = session.execute(stmt.offset(q.offset).limit(q.limit)).all()
     if not rows:
         return []

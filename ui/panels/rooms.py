@@ -33,31 +33,6 @@ from ui.widgets import fit_columns, set_completer_codes, setup_table
 INACTIVE = QColor("#999999")
 
 
-def room_columns(tr) -> list[Column[RoomRow]]:  # noqa: ANN001 - tr is QObject.tr
-    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-    return [
-        Column(tr("房号"), lambda r: r.code),
-        Column(tr("类型"), lambda r: r.kind_label),
-        Column(tr("楼层"), lambda r: r.floor, sort_key=lambda r: r.floor or 0, align=right),
-        Column(tr("面积（㎡）"), lambda r: r.area, sort_key=lambda r: r.area or 0, align=right),
-        Column(tr("入住状态"), lambda r: r.occupancy_label),
-        Column(tr("业主/住户"), lambda r: r.people or (r.name if r.kind == RoomKind.COMMON else "")),
-        Column(tr("电话"), lambda r: r.phone),
-    ]
-
-
-def occupant_columns(tr) -> list[Column[OccupantRow]]:  # noqa: ANN001
-    return [
-        Column(tr("身份"), lambda o: o.relation_label),
-        Column(tr("姓名"), lambda o: o.person.name + (tr("（外籍）") if o.person.foreigner else "")),
-        Column(tr("电话"), lambda o: "  ".join(p for p in (o.person.phone, o.person.phone2) if p)),
-        Column(tr("证件"), lambda o: f"{o.person.id_type_label} {o.person.id_number}".strip()
-               if o.person.id_number else ""),
-        Column(tr("入住日期"), lambda o: o.move_in_date or ""),
-        Column(tr("状态"), lambda o: tr("有效") if o.active else tr("已注销")),
-    ]
-
-
 class RoomsPanel(QWidget):
     room_selected = Signal(object)
 
@@ -98,7 +73,7 @@ class RoomsPanel(QWidget):
         bar.addWidget(self.import_btn)
 
         # ---- room list
-        self.model: RowTableModel[RoomRow] = RowTableModel(room_columns(self.tr), self)
+        self.model: RowTableModel[RoomRow] = RowTableModel(self.room_columns(), self)
         self.model.foreground = lambda r: INACTIVE if not r.active else None
         self.table = QTableView()
         self.table.setObjectName("room_table")
@@ -124,7 +99,7 @@ class RoomsPanel(QWidget):
         cf.addRow(self.card_code)
         cf.addRow(self.card_info)
         cf.addRow(self.tr("备注："), self.card_note)
-        self.people_model: RowTableModel[OccupantRow] = RowTableModel(occupant_columns(self.tr), self)
+        self.people_model: RowTableModel[OccupantRow] = RowTableModel(self.occupant_columns(), self)
         self.people_model.foreground = lambda o: INACTIVE if not o.active else None
         self.people = QTableView()
         self.people.setObjectName("people_table")
@@ -160,8 +135,9 @@ class RoomsPanel(QWidget):
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 11)
+        split.setStretchFactor(1, 9)
+        split.setSizes([660, 540])
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(split, 1)
@@ -356,3 +332,28 @@ class RoomsPanel(QWidget):
             dialogs.show_app_error(self, e)
             return
         self._changed("occupant")
+
+    # ---------------------------------------------------------------- columns
+    def room_columns(self) -> list[Column[RoomRow]]:
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return [
+            Column(self.tr("房号"), lambda r: r.code),
+            Column(self.tr("类型"), lambda r: r.kind_label),
+            Column(self.tr("楼层"), lambda r: r.floor, sort_key=lambda r: r.floor or 0, align=right),
+            Column(self.tr("面积（㎡）"), lambda r: r.area, sort_key=lambda r: r.area or 0, align=right),
+            Column(self.tr("入住状态"), lambda r: r.occupancy_label),
+            Column(self.tr("业主/住户"), lambda r: r.people or (r.name if r.kind == RoomKind.COMMON else "")),
+            Column(self.tr("电话"), lambda r: r.phone),
+        ]
+
+
+    def occupant_columns(self) -> list[Column[OccupantRow]]:
+        return [
+            Column(self.tr("身份"), lambda o: o.relation_label),
+            Column(self.tr("姓名"), lambda o: o.person.name + (self.tr("（外籍）") if o.person.foreigner else "")),
+            Column(self.tr("电话"), lambda o: "  ".join(p for p in (o.person.phone, o.person.phone2) if p)),
+            Column(self.tr("证件"), lambda o: f"{o.person.id_type_label} {o.person.id_number}".strip()
+                   if o.person.id_number else ""),
+            Column(self.tr("入住日期"), lambda o: o.move_in_date or ""),
+            Column(self.tr("状态"), lambda o: self.tr("有效") if o.active else self.tr("已注销")),
+        ]
