@@ -112,8 +112,13 @@ class RoomsPanel(QWidget):
         self.end_person_btn = QPushButton(self.tr("注销登记"))
         self.end_person_btn.setToolTip(self.tr("搬离、过户等：保留历史，不再作为当前住户"))
         buttons = QHBoxLayout()
-        for b in (self.edit_room_btn, self.toggle_room_btn, self.add_person_btn,
-                  self.edit_person_btn, self.end_person_btn):
+        for b in (
+            self.edit_room_btn,
+            self.toggle_room_btn,
+            self.add_person_btn,
+            self.edit_person_btn,
+            self.end_person_btn,
+        ):
             buttons.addWidget(b)
             b.setVisible(self.can_edit)
         buttons.addStretch(1)
@@ -171,9 +176,12 @@ class RoomsPanel(QWidget):
 
     # ---------------------------------------------------------------- loading
     def query(self) -> RoomQuery:
-        return RoomQuery(text=self.search.text(), kind=self.kind.currentData(),
-                         include_inactive=self.inactive.isChecked(),
-                         reveal=self.reveal.isChecked() and self.can_reveal)
+        return RoomQuery(
+            text=self.search.text(),
+            kind=self.kind.currentData(),
+            include_inactive=self.inactive.isChecked(),
+            reveal=self.reveal.isChecked() and self.can_reveal,
+        )
 
     def refresh(self) -> None:
         self._debounce.stop()
@@ -225,8 +233,9 @@ class RoomsPanel(QWidget):
         area = self.tr("{area} ㎡").format(area=r.area) if r.area is not None else self.tr("面积未填")
         floor = self.tr("{floor} 层").format(floor=r.floor) if r.floor is not None else ""
         state = "" if r.active else self.tr("（已停用）")
-        self.card_info.setText("  ·  ".join(x for x in (r.kind_label, floor, area, r.occupancy_label) if x)
-                               + state)
+        self.card_info.setText(
+            "  ·  ".join(x for x in (r.kind_label, floor, area, r.occupancy_label) if x) + state
+        )
         self.card_note.setText(self.detail.note or self.tr("无"))
         self.people_model.set_rows(self.detail.occupants)
         fit_columns(self.people)
@@ -241,7 +250,9 @@ class RoomsPanel(QWidget):
         for b in (self.edit_room_btn, self.toggle_room_btn, self.add_person_btn):
             b.setEnabled(has_room)
         if self.detail is not None:
-            self.toggle_room_btn.setText(self.tr("停用房屋") if self.detail.room.active else self.tr("启用房屋"))
+            self.toggle_room_btn.setText(
+                self.tr("停用房屋") if self.detail.room.active else self.tr("启用房屋")
+            )
             self.add_person_btn.setEnabled(self.detail.room.active)
         self.edit_person_btn.setEnabled(occ is not None)
         self.end_person_btn.setEnabled(occ is not None)
@@ -294,8 +305,10 @@ class RoomsPanel(QWidget):
             return
         r = self.detail.room
         if r.active and not dialogs.confirm(
-                self, self.tr("停用房屋"),
-                self.tr("停用 {code}？停用后不再出现在查找结果和房号补全中，历史记录保留。").format(code=r.code)):
+            self,
+            self.tr("停用房屋"),
+            self.tr("停用 {code}？停用后不再出现在查找结果和房号补全中，历史记录保留。").format(code=r.code),
+        ):
             return
         try:
             self.ctx.call(rooms.set_room_active, r.id, not r.active)
@@ -322,9 +335,12 @@ class RoomsPanel(QWidget):
         if occ is None or self.detail is None:
             return
         if occ.active and not dialogs.confirm(
-                self, self.tr("注销登记"),
-                self.tr("注销 {name} 在 {code} 的{rel}登记？人员资料和历史记录保留。").format(
-                    name=occ.person.name, code=self.detail.room.code, rel=occ.relation_label)):
+            self,
+            self.tr("注销登记"),
+            self.tr("注销 {name} 在 {code} 的{rel}登记？人员资料和历史记录保留。").format(
+                name=occ.person.name, code=self.detail.room.code, rel=occ.relation_label
+            ),
+        ):
             return
         try:
             self.ctx.call(rooms.set_occupant_active, occ.id, not occ.active)
@@ -346,14 +362,19 @@ class RoomsPanel(QWidget):
             Column(self.tr("电话"), lambda r: r.phone),
         ]
 
-
     def occupant_columns(self) -> list[Column[OccupantRow]]:
         return [
             Column(self.tr("身份"), lambda o: o.relation_label),
-            Column(self.tr("姓名"), lambda o: o.person.name + (self.tr("（外籍）") if o.person.foreigner else "")),
+            Column(
+                self.tr("姓名"), lambda o: o.person.name + (self.tr("（外籍）") if o.person.foreigner else "")
+            ),
             Column(self.tr("电话"), lambda o: "  ".join(p for p in (o.person.phone, o.person.phone2) if p)),
-            Column(self.tr("证件"), lambda o: f"{o.person.id_type_label} {o.person.id_number}".strip()
-                   if o.person.id_number else ""),
+            Column(
+                self.tr("证件"),
+                lambda o: (
+                    f"{o.person.id_type_label} {o.person.id_number}".strip() if o.person.id_number else ""
+                ),
+            ),
             Column(self.tr("入住日期"), lambda o: o.move_in_date or ""),
             Column(self.tr("状态"), lambda o: self.tr("有效") if o.active else self.tr("已注销")),
         ]
