@@ -25,6 +25,7 @@ from app.settings import LANGUAGES, CommunitySettings
 from app.timeutil import fmt_local
 from ui import dialogs
 from ui.forms import FormDialog
+from ui.labels import label
 from ui.table_model import Column, RowTableModel
 from ui.widgets import fit_columns, setup_table
 
@@ -44,8 +45,8 @@ class SettingsDialog(FormDialog):
         self.idle.setRange(1, 240)
         self.idle.setValue(cur.idle_lock_minutes)
         self.language = self.add_field("language", self.tr("界面语言"), QComboBox())
-        for code, label in LANGUAGES.items():
-            self.language.addItem(label, code)
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(cur.language)))
         self.revalidate()
 
@@ -73,8 +74,8 @@ class UserDialog(FormDialog):
         self.username.setReadOnly(user is not None)
         self.display = self.add_field("display_name", self.tr("姓名"), QLineEdit(user.display_name if user else ""))
         self.role = self.add_field("role", self.tr("岗位"), QComboBox())
-        for role, label in ROLE_LABELS.items():
-            self.role.addItem(label, role)
+        for role, text in ROLE_LABELS.items():
+            self.role.addItem(label(text), role)
         if user:
             self.role.setCurrentIndex(self.role.findData(user.role))
         self.password: QLineEdit | None = None
@@ -136,7 +137,7 @@ class UsersDialog(QDialog):
         self.model: RowTableModel[UserRow] = RowTableModel([
             Column(self.tr("用户名"), lambda u: u.username),
             Column(self.tr("姓名"), lambda u: u.display_name),
-            Column(self.tr("岗位"), lambda u: u.role_label),
+            Column(self.tr("岗位"), lambda u: label(u.role_label)),
             Column(self.tr("状态"), lambda u: self.tr("启用") if u.active else self.tr("停用")),
             Column(self.tr("最近登录"), lambda u: fmt_local(u.last_login_at)),
         ], self)

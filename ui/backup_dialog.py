@@ -12,6 +12,7 @@ from app.context import AppContext
 from app.database import open_database
 from app.errors import AppError
 from ui import dialogs
+from ui.labels import label
 from ui.table_model import Column, RowTableModel
 from ui.widgets import fit_columns, setup_table
 
@@ -28,7 +29,7 @@ class RestoreDialog(QDialog):
         intro.setWordWrap(True)
         self.model: RowTableModel[BackupRow] = RowTableModel([
             Column(self.tr("备份时间"), lambda r: r.taken_at.strftime("%Y-%m-%d %H:%M:%S")),
-            Column(self.tr("类型"), lambda r: r.kind_label),
+            Column(self.tr("类型"), lambda r: label(r.kind_label)),
             Column(self.tr("大小"), lambda r: f"{r.size / 1024 / 1024:.1f} MB"),
             Column(self.tr("文件"), lambda r: r.path.name),
         ], self)

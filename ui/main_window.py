@@ -15,6 +15,7 @@ from app.context import AppContext
 from app.roles import ROLE_LABELS, Perm
 from ui import dialogs
 from ui.bus import DataBus
+from ui.labels import label
 from ui.panels.rooms import RoomsPanel
 from ui.runner import Runner
 
@@ -126,7 +127,7 @@ class MainWindow(QMainWindow):
     def _build_status(self) -> None:
         u = self.user
         self.user_label = QLabel(self.tr("当前用户：{name}（{role}）").format(
-            name=u.display_name or u.username, role=ROLE_LABELS[u.role]))
+            name=u.display_name or u.username, role=label(ROLE_LABELS[u.role])))
         self.db_label = QLabel(self.tr("数据库：{where}").format(where=self.database_location()))
         self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.user_label)

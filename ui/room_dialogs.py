@@ -22,12 +22,13 @@ from app.rooms import (
     RoomKind,
 )
 from ui.forms import FormDialog
+from ui.labels import label
 
 
 def _combo(labels: dict, current: object = None) -> QComboBox:
     c = QComboBox()
-    for code, label in labels.items():
-        c.addItem(label, code)
+    for code, text in labels.items():
+        c.addItem(label(text), code)
     if current is not None:
         i = c.findData(current)
         if i >= 0:

@@ -26,6 +26,7 @@ from app.roles import Perm
 from app.rooms import KIND_LABELS, OccupantRow, RoomDetail, RoomKind, RoomQuery, RoomRow
 from ui import dialogs
 from ui.bus import DataBus
+from ui.labels import label
 from ui.room_dialogs import PersonDialog, RoomDialog
 from ui.table_model import Column, RowTableModel
 from ui.widgets import fit_columns, set_completer_codes, setup_table
@@ -52,8 +53,8 @@ class RoomsPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         self.kind = QComboBox()
         self.kind.addItem(self.tr("全部类型"), None)
-        for code, label in KIND_LABELS.items():
-            self.kind.addItem(label, code)
+        for code, text in KIND_LABELS.items():
+            self.kind.addItem(label(text), code)
         self.inactive = QCheckBox(self.tr("含已停用"))
         self.reveal = QCheckBox(self.tr("显示完整信息"))
         self.reveal.setToolTip(self.tr("显示完整的电话和证件号码（会记入审计日志）"))
@@ -234,7 +235,7 @@ class RoomsPanel(QWidget):
         floor = self.tr("{floor} 层").format(floor=r.floor) if r.floor is not None else ""
         state = "" if r.active else self.tr("（已停用）")
         self.card_info.setText(
-            "  ·  ".join(x for x in (r.kind_label, floor, area, r.occupancy_label) if x) + state
+            "  ·  ".join(x for x in (label(r.kind_label), floor, area, label(r.occupancy_label)) if x) + state
         )
         self.card_note.setText(self.detail.note or self.tr("无"))
         self.people_model.set_rows(self.detail.occupants)
@@ -338,7 +339,7 @@ class RoomsPanel(QWidget):
             self,
             self.tr("注销登记"),
             self.tr("注销 {name} 在 {code} 的{rel}登记？人员资料和历史记录保留。").format(
-                name=occ.person.name, code=self.detail.room.code, rel=occ.relation_label
+                name=occ.person.name, code=self.detail.room.code, rel=label(occ.relation_label)
             ),
         ):
             return
@@ -354,17 +355,17 @@ class RoomsPanel(QWidget):
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return [
             Column(self.tr("房号"), lambda r: r.code),
-            Column(self.tr("类型"), lambda r: r.kind_label),
+            Column(self.tr("类型"), lambda r: label(r.kind_label)),
             Column(self.tr("楼层"), lambda r: r.floor, sort_key=lambda r: r.floor or 0, align=right),
             Column(self.tr("面积（㎡）"), lambda r: r.area, sort_key=lambda r: r.area or 0, align=right),
-            Column(self.tr("入住状态"), lambda r: r.occupancy_label),
+            Column(self.tr("入住状态"), lambda r: label(r.occupancy_label)),
             Column(self.tr("业主/住户"), lambda r: r.people or (r.name if r.kind == RoomKind.COMMON else "")),
             Column(self.tr("电话"), lambda r: r.phone),
         ]
 
     def occupant_columns(self) -> list[Column[OccupantRow]]:
         return [
-            Column(self.tr("身份"), lambda o: o.relation_label),
+            Column(self.tr("身份"), lambda o: label(o.relation_label)),
             Column(
                 self.tr("姓名"), lambda o: o.person.name + (self.tr("（外籍）") if o.person.foreigner else "")
             ),
@@ -372,7 +373,7 @@ class RoomsPanel(QWidget):
             Column(
                 self.tr("证件"),
                 lambda o: (
-                    f"{o.person.id_type_label} {o.person.id_number}".strip() if o.person.id_number else ""
+                    f"{label(o.person.id_type_label)} {o.person.id_number}".strip() if o.person.id_number else ""
                 ),
             ),
             Column(self.tr("入住日期"), lambda o: o.move_in_date or ""),
