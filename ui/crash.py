@@ -31,6 +31,17 @@ def install(log_dir: Path) -> Path:
     return _log_file
 
 
+def uninstall() -> None:
+    """Close the log file (the smoke run deletes its temporary data folder afterwards)."""
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        if isinstance(h, RotatingFileHandler):
+            root.removeHandler(h)
+            h.close()
+    sys.excepthook = sys.__excepthook__
+    threading.excepthook = threading.__excepthook__
+
+
 def log_file() -> Path | None:
     return _log_file
 

@@ -86,6 +86,9 @@ def run_gui(args) -> int:  # noqa: ANN001, C901 - the start-up sequence reads be
         win.close()
         app.processEvents()
         database.dispose()
+        crash.uninstall()
+        assert tmp is not None
+        tmp.cleanup()
         print("smoke ok")
         return 0
 
