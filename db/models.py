@@ -178,3 +178,19 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class PrintRecord(Base):
+    """Each print or reprint of a slip, kept on the record it belongs to."""
+
+    __tablename__ = "print_log"
+    __table_args__ = (Index("ix_print_log_entity", "entity", "entity_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    serial: Mapped[str] = mapped_column(String(64), index=True)
+    printed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    username: Mapped[str] = mapped_column(String(64))
+    reprint: Mapped[bool] = mapped_column(Boolean, default=False)
+    output: Mapped[str] = mapped_column(String(16), default="printer")  # printer / pdf

@@ -98,9 +98,13 @@ def run_gui(args) -> int:  # noqa: ANN001, C901 - the start-up sequence reads be
         setup = AdminSetupDialog(ctx)
         if not setup.exec():
             return 0
+    hint = ""
+    if args.demo:
+        hint = tr("launcher", "演示账号：zhang / zhang1234（客服主管）、li / li123456（客服助理）、"
+                              "wang / wang1234（收费员）、admin / admin1234（系统管理员）")
     code = 0
     while True:
-        sign_in = SignInDialog(ctx)
+        sign_in = SignInDialog(ctx, hint=hint)
         if not sign_in.exec() or sign_in.user is None:
             break
         win = MainWindow(ctx, sign_in.user)

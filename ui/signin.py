@@ -73,13 +73,13 @@ class SignInDialog(QDialog):
     """用户名 + 密码. `user` holds the signed-in user after accept()."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, username: str = "",
-                 title: str = "", locked_user: UserRow | None = None) -> None:
+                 title: str = "", locked_user: UserRow | None = None, hint: str = "") -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.user: UserRow | None = None
         self.locked_user = locked_user
         self.setWindowTitle(title or self.tr("登录 — FrontDesk 物业客服台"))
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(420)
         lay = QVBoxLayout(self)
         with ctx.read() as s:
             community = settings.get_settings(s).community_name
@@ -87,6 +87,16 @@ class SignInDialog(QDialog):
         head.setStyleSheet("font-size: 18px; font-weight: bold;")
         head.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay.addWidget(head)
+        sub = QLabel(self.tr("FrontDesk 物业客服台"))
+        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        sub.setStyleSheet("color: #666;")
+        lay.addWidget(sub)
+        if hint:
+            hint_label = QLabel(hint)
+            hint_label.setObjectName("hint")
+            hint_label.setWordWrap(True)
+            hint_label.setStyleSheet("color: #2c6e49; background: #eef7f0; padding: 6px;")
+            lay.addWidget(hint_label)
         if locked_user is not None:
             note = QLabel(self.tr("窗口已锁定。请输入 {name} 的密码继续，未保存的内容仍在。")
                           .format(name=locked_user.display_name or locked_user.username))

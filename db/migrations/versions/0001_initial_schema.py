@@ -206,10 +206,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_occupants_person_id"), ["person_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_occupants_room_id"), ["room_id"], unique=False)
 
+    op.create_table(
+        "print_log",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("entity", sa.String(length=32), nullable=False),
+        sa.Column("entity_id", sa.String(length=64), nullable=False),
+        sa.Column("serial", sa.String(length=64), nullable=False),
+        sa.Column("printed_at", db.types.UTCDateTime(), nullable=False),
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("reprint", sa.Boolean(), nullable=False),
+        sa.Column("output", sa.String(length=16), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_print_log")),
+    )
+    with op.batch_alter_table("print_log", schema=None) as batch_op:
+        batch_op.create_index("ix_print_log_entity", ["entity", "entity_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_print_log_serial"), ["serial"], unique=False)
     _audit_triggers()
 
 
 def downgrade() -> None:
+    op.drop_table("print_log")
     with op.batch_alter_table("occupants", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_occupants_room_id"))
         batch_op.drop_index(batch_op.f("ix_occupants_person_id"))

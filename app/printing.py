@@ -1,0 +1,80 @@
+"""Printing slips: who printed what and when (补打 for every print after the first)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app import audit, settings
+from app.roles import Actor
+from app.slips import RenderInfo, SlipHeader, SlipSpec, render_slip
+from db.models import PrintRecord
+from db.types import utcnow
+
+PDF_FONT_KEY = "pdf_font_path"
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """Everything needed to render a slip off the GUI thread (no session needed any more)."""
+
+    spec: SlipSpec
+    header: SlipHeader
+    entity: str
+    entity_id: str
+    printed_at: datetime
+    reprint_at: datetime | None
+    printed_by: str
+    font_path: str
+    previous_prints: int
+
+    def render(self) -> tuple[bytes, RenderInfo]:
+        return render_slip(self.spec, self.header, printed_at=self.printed_at,
+                           reprint_at=self.reprint_at, printed_by=self.printed_by,
+                           font_path=self.font_path)
+
+
+@dataclass(frozen=True)
+class PrintRow:
+    printed_at: datetime
+    username: str
+    reprint: bool
+    output: str
+
+
+def slip_header(session: Session) -> SlipHeader:
+    conf = settings.get_settings(session)
+    return SlipHeader(community=conf.community_name, company=conf.company_name)
+
+
+def prepare(session: Session, actor: Actor, spec: SlipSpec, entity: str, entity_id: object) -> PrintJob:
+    """A job for `spec`; marked 补打 when this record's slip was printed before."""
+    eid = str(entity_id)
+    n = session.scalar(select(func.count()).select_from(PrintRecord).where(
+        PrintRecord.entity == entity, PrintRecord.entity_id == eid, PrintRecord.kind == spec.kind)) or 0
+    now = utcnow()
+    return PrintJob(spec=spec, header=slip_header(session), entity=entity, entity_id=eid,
+                    printed_at=now, reprint_at=now if n else None,
+                    printed_by=actor.display_name or actor.username,
+                    font_path=settings.get_value(session, PDF_FONT_KEY), previous_prints=n)
+
+
+def record(session: Session, actor: Actor, job: PrintJob, output: str = "printer") -> None:
+    """Call when the slip really went to the printer or was saved as PDF."""
+    reprint = job.reprint_at is not None
+    session.add(PrintRecord(kind=job.spec.kind, entity=job.entity, entity_id=job.entity_id,
+                            serial=job.spec.serial, printed_at=job.printed_at,
+                            username=actor.username, reprint=reprint, output=output))
+    audit.record(session, actor, "reprint" if reprint else "print", job.entity, job.entity_id,
+                 after={"slip": job.spec.kind, "serial": job.spec.serial, "output": output},
+                 summary=f"{'补打' if reprint else '打印'}{job.spec.title} {job.spec.serial}")
+
+
+def history(session: Session, entity: str, entity_id: object) -> list[PrintRow]:
+    rows = session.scalars(select(PrintRecord).where(
+        PrintRecord.entity == entity, PrintRecord.entity_id == str(entity_id))
+        .order_by(PrintRecord.id))
+    return [PrintRow(r.printed_at, r.username, r.reprint, r.output) for r in rows]
