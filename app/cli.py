@@ -55,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("check", help="检查数据库完整性与审计日志哈希链")
     s.add_argument("--full", action="store_true", help="完整检查（integrity_check，较慢）")
 
+    s = sub.add_parser("export", help="导出报表")
+    esub = s.add_subparsers(dest="what", metavar="WHAT", required=True)
+    m = esub.add_parser("month", help="生成某月的月报工作簿（xlsx，可同时生成 PDF）")
+    m.add_argument("month", nargs="?", metavar="YYYY-MM", help="月份，如 2026-10")
+    m.add_argument("--last", action="store_true", help="上个月（按本机日期）")
+    m.add_argument("--out", required=True, metavar="FILE.xlsx", help="工作簿保存位置")
+    m.add_argument("--pdf", metavar="FILE.pdf", help="同时生成 PDF 报告")
+
     s = sub.add_parser("demo-data", help="生成演示数据（确定性的、逼真的小区）")
     s.add_argument("--households", type=int, default=600, metavar="N")
     s.add_argument("--months", type=int, default=12, metavar="M")
@@ -73,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
         handler = {
             "init": _cmd_init, "import": _cmd_import, "backup": _cmd_backup,
             "restore": _cmd_restore, "check": _cmd_check, "demo-data": _cmd_demo,
+            "export": _cmd_export,
         }[args.command]
         return handler(args, paths)
     except AppError as e:
@@ -158,6 +167,31 @@ def _cmd_check(args: argparse.Namespace, paths: Paths) -> int:
         print(f"审计日志异常：{report.problem}", file=sys.stderr)
         return 1
     print(f"数据库完好；审计日志 {report.count} 条，哈希链完整。")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace, paths: Paths) -> int:
+    from app import month_report, monthly, settings
+    from app.printing import PDF_FONT_KEY
+    from app.timeutil import local_today
+
+    if args.last == bool(args.month):
+        return _err("请给出月份 YYYY-MM，或者用 --last 表示上个月（二者选一）")
+    month = monthly.Month.of(local_today()).previous() if args.last else monthly.Month.parse(args.month)
+    out = Path(args.out)
+    pdf = Path(args.pdf) if args.pdf else None
+    for p in (out, pdf):
+        if p is not None and not p.parent.exists():
+            return _err(f"文件夹不存在：{p.parent}")
+    db = _open(paths)
+    try:
+        with db.read_session() as s:
+            report = monthly.build_month(s, month, generated_by=CLI_ACTOR.display_name)
+            font = settings.get_value(s, PDF_FONT_KEY)
+    finally:
+        db.dispose()
+    monthly.write_outputs(report, out, pdf, font_path=font)
+    print(month_report.summary_line(report, out, pdf))
     return 0
 
 

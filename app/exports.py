@@ -171,7 +171,10 @@ def export_xlsx(spec: TableExport, path: Path, progress: Progress | None = None,
         ws.append([conv(v) for conv, v in zip(converters, row, strict=True)])
         count += 1
         if progress is not None and count % every == 0 and not progress(count):
-            wb.close()
+            # Finish the streamed sheet properly, then throw it away.
+            tmp = path.with_name(path.name + ".part")
+            wb.save(tmp)
+            tmp.unlink(missing_ok=True)
             raise Cancelled()
     last = header_row + max(count, 1)
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(n_cols)}{last}"
@@ -320,7 +323,7 @@ def export_pdf(spec: TableExport, path: Path | None, progress: Progress | None =
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=pagesize, leftMargin=10 * mm, rightMargin=10 * mm,
                             topMargin=10 * mm, bottomMargin=13 * mm, title=spec.title,
-                            author=spec.generated_by, creator="FrontDesk")
+                            author=spec.generated_by, creator="FrontDesk", initialFontName=font.name)
     doc.build(story, canvasmaker=numbered_canvas(font.name, spec.title, pagesize))
     data = buf.getvalue()
     if path is not None:

@@ -249,6 +249,7 @@ def write_pdf(report: MonthReport, path: Path | None, font_path: str = "") -> by
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
                             bottomMargin=14 * mm, title=report_title(report), author=report.company,
+                            initialFontName=fn,
                             creator="FrontDesk")
     doc.build(story, canvasmaker=numbered_canvas(fn, report_title(report), A4))
     data = buf.getvalue()

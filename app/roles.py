@@ -33,15 +33,17 @@ class Perm(StrEnum):
     MANAGE_USERS = "manage_users"
     BACKUP = "backup"
     RESTORE = "restore"
+    EXPORT_MONTH = "export_month"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.SUPERVISOR: frozenset({
         Perm.VIEW_ROOMS, Perm.EDIT_ROOMS, Perm.IMPORT_ROSTER, Perm.REVEAL_PHONE, Perm.REVEAL_ID,
-        Perm.EDIT_STAFF, Perm.VIEW_AUDIT, Perm.EDIT_SETTINGS, Perm.BACKUP,
+        Perm.EDIT_STAFF, Perm.VIEW_AUDIT, Perm.EDIT_SETTINGS, Perm.BACKUP, Perm.EXPORT_MONTH,
     }),
     Role.ASSISTANT: frozenset({
         Perm.VIEW_ROOMS, Perm.EDIT_ROOMS, Perm.IMPORT_ROSTER, Perm.REVEAL_PHONE, Perm.BACKUP,
+        Perm.EXPORT_MONTH,
     }),
     Role.CASHIER: frozenset({Perm.VIEW_ROOMS, Perm.REVEAL_PHONE, Perm.BACKUP}),
     Role.ADMIN: frozenset({

@@ -525,3 +525,49 @@ def room_data(session: Session, room_id: int) -> RoomData:
 
 def as_dict(row: object) -> dict[str, object]:
     return asdict(row)  # type: ignore[call-overload]
+
+
+# ---------------------------------------------------------------- slips
+
+ROOM_SLIP_PREFIX = "FW-"
+
+
+def room_serial(code: str) -> str:
+    return f"{ROOM_SLIP_PREFIX}{code}"
+
+
+def room_code_from_scan(text: str) -> str | None:
+    """A scanned 《房屋业主登记表》 QR code (FW-3-2-1201) gives back the room code."""
+    t = normalize_text(text).upper()
+    return t[len(ROOM_SLIP_PREFIX):] if t.startswith(ROOM_SLIP_PREFIX) else None
+
+
+def room_register_slip(session: Session, actor: Actor, room_id: int):  # noqa: ANN201 - SlipSpec
+    """《房屋业主登记表》: the room and its current people, for the owner to check and sign.
+
+    Personal data is masked on the slip (it leaves the counter).
+    """
+    from app.slips import Field, ItemTable, SlipSpec, TextBlock
+
+    d = room_detail(session, actor, room_id)
+    r = d.room
+    people = [o for o in d.occupants if o.active]
+    fields = [
+        Field("房号", r.code if r.kind != RoomKind.COMMON else f"{r.code}（{r.name}）"),
+        Field("类型", KIND_LABELS[r.kind]),
+        Field("楼层", "" if r.floor is None else f"{r.floor} 层"),
+        Field("建筑面积", "" if r.area is None else f"{r.area} ㎡"),
+        Field("入住状态", OCCUPANCY_LABELS[r.occupancy]),
+        Field("登记人数", f"{len(people)} 人"),
+    ]
+    rows = [[o.relation_label, o.person.name + ("（外籍）" if o.person.foreigner else ""),
+             "  ".join(p for p in (o.person.phone, o.person.phone2) if p),
+             f"{o.person.id_type_label} {o.person.id_number}" if o.person.id_number else "",
+             o.move_in_date.isoformat() if o.move_in_date else ""] for o in people]
+    return SlipSpec(
+        kind="room_register", title="《房屋业主登记表》", serial=room_serial(r.code), fields=fields,
+        blocks=[ItemTable(["身份", "姓名", "电话", "证件", "入住日期"], rows or [["", "（无登记）", "", "", ""]],
+                          widths=[0.1, 0.2, 0.22, 0.32, 0.16]),
+                TextBlock("备注（如有变更请在此注明）", d.note, min_lines=3)],
+        signatures=("业主签字", "经办人", "日期"),
+        footer="个人信息已按规定部分隐藏。请核对以上信息，如有错误请告知客服中心更正。")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 import itertools
-from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape
@@ -140,6 +140,7 @@ def _field_grid(spec: SlipSpec, st: _Styles, width: float) -> Table | None:
         rows.append(current + [""] * (2 * cols - len(current)))
     t = Table(rows, colWidths=[label_w, value_w] * cols)
     style = [
+        ("FONT", (0, 0), (-1, -1), st.font, st.base),
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -159,6 +160,7 @@ def _block(b: TextBlock | ItemTable, st: _Styles, width: float) -> Table:
         t = Table([[_p(b.label, st.label)], [_p(b.text, st.body)]], colWidths=[width],
                   rowHeights=[None, None])
         t.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), st.font, st.base),
             ("BOX", (0, 0), (-1, -1), 0.5, GRID),
             ("LINEBELOW", (0, 0), (-1, 0), 0.3, GRID),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f2f2f2")),
@@ -171,6 +173,7 @@ def _block(b: TextBlock | ItemTable, st: _Styles, width: float) -> Table:
     data = [[_p(h, st.label) for h in b.headers]] + [[_p(str(c), st.body) for c in r] for r in b.rows]
     t = Table(data, colWidths=[width * f for f in fractions], repeatRows=1)
     t.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), st.font, st.base),
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f2f2f2")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -187,7 +190,7 @@ def _signatures(spec: SlipSpec, st: _Styles, width: float) -> Table | None:
     line_w = (width - n * label_w - (n - 1) * gap) / n
     cells: list[Flowable | str] = []
     widths: list[float] = []
-    style = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    style = [("FONT", (0, 0), (-1, -1), st.font, st.base), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
              ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
     for i, s in enumerate(spec.signatures):
         if i:
@@ -331,7 +334,7 @@ def render_slip(spec: SlipSpec, head: SlipHeader, *, out: BinaryIO | Path | None
     doc = BaseDocTemplate(buf, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
                           topMargin=MARGIN, bottomMargin=MARGIN, title=spec.title,
                           author=head.company or "FrontDesk", subject=spec.serial,
-                          creator="FrontDesk")
+                          creator="FrontDesk", initialFontName=font.name)
     doc.addPageTemplates([PageTemplate(id="slip", frames=frames, onPage=on_page)])
     doc.build(story)
     data = buf.getvalue()

@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         actor = self.ctx.actor
         assert actor is not None
         if actor.can(Perm.VIEW_ROOMS):
-            self.add_panel("rooms", self.tr("房屋与业主"), RoomsPanel(self.ctx, self.bus, self))
+            self.add_panel("rooms", self.tr("房屋与业主"), RoomsPanel(self.ctx, self.bus, self, self.runner))
 
     def add_panel(self, key: str, title: str, panel: QWidget) -> None:
         self.panels[key] = panel
@@ -105,6 +105,8 @@ class MainWindow(QMainWindow):
         m = mb.addMenu(self.tr("文件(&F)"))
         self._action(m, self.tr("导入花名册…"), self.open_import, perm=Perm.IMPORT_ROSTER,
                      name="act_import")
+        self._action(m, self.tr("导出月报…"), self.open_month_export, perm=Perm.EXPORT_MONTH,
+                     name="act_month")
         m.addSeparator()
         self._action(m, self.tr("立即备份"), self.backup_now, perm=Perm.BACKUP, name="act_backup")
         self._action(m, self.tr("从备份恢复…"), self.open_restore, perm=Perm.RESTORE, name="act_restore")
@@ -156,6 +158,11 @@ class MainWindow(QMainWindow):
         dlg = RosterImportDialog(self.ctx, self)
         dlg.imported.connect(lambda: self.bus.notify("roster", "room", "person"))
         dlg.exec()
+
+    def open_month_export(self) -> None:
+        from ui.month_dialog import MonthExportDialog
+
+        MonthExportDialog(self.ctx, self.runner, self).exec()
 
     def backup_now(self) -> None:
         from app import backup
@@ -230,6 +237,10 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         dialogs.info(self, self.tr("关于 FrontDesk"), self.tr(
             "FrontDesk 物业客服台 {version}\n离线运行的物业客服中心工作台。").format(version=__version__))
+
+    def show_warning(self, text: str) -> None:
+        """A lasting warning in the status bar (e.g. PDF printed without an embedded font)."""
+        self.statusBar().showMessage(text, 60_000)
 
     def _show_error(self, exc: BaseException) -> None:
         from app.errors import AppError

@@ -8,6 +8,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from app.exports import ColKind
+
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -22,6 +24,11 @@ class Column(Generic[R]):
     align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
     tooltip: Callable[[R], str] | None = None
     width: int = 0  # preferred width in pixels; 0 = fit contents
+    kind: ColKind = ColKind.TEXT  # how an export writes it (text, number, money, date...)
+    value: Callable[[R], Any] | None = None  # the raw value for exports; default: display
+
+    def export_value(self, row: R) -> Any:
+        return (self.value or self.display)(row)
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):
@@ -71,6 +78,10 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
             self._rows.extend(more)
             self.endInsertRows()
+
+    @property
+    def fetcher(self) -> Callable[[int, int], list[R]] | None:
+        return self._fetch
 
     def fetch_all(self) -> list[R]:
         while self.canFetchMore():

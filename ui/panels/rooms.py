@@ -19,15 +19,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import rooms
+from app import printing, rooms
 from app.context import AppContext
 from app.errors import AppError
+from app.exports import ColKind
 from app.roles import Perm
 from app.rooms import KIND_LABELS, OccupantRow, RoomDetail, RoomKind, RoomQuery, RoomRow
 from ui import dialogs
 from ui.bus import DataBus
+from ui.export import ExportButtons
 from ui.labels import label
+from ui.printing import SlipPrinter
 from ui.room_dialogs import PersonDialog, RoomDialog
+from ui.runner import Runner
 from ui.table_model import Column, RowTableModel
 from ui.widgets import fit_columns, set_completer_codes, setup_table
 
@@ -37,9 +41,11 @@ INACTIVE = QColor("#999999")
 class RoomsPanel(QWidget):
     room_selected = Signal(object)
 
-    def __init__(self, ctx: AppContext, bus: DataBus, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, bus: DataBus, parent: QWidget | None = None,
+                 runner: Runner | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.bus = ctx, bus
+        self.runner = runner or Runner(self)
         self.detail: RoomDetail | None = None
         actor = ctx.actor
         assert actor is not None
@@ -81,12 +87,18 @@ class RoomsPanel(QWidget):
         setup_table(self.table)
         self.table.setModel(self.model)
         self.count_label = QLabel()
+        self.exports = ExportButtons(ctx, self.runner, self.table, lambda: self.tr("房屋与业主"),
+                                     self.filter_text, self)
+        foot = QHBoxLayout()
+        foot.addWidget(self.count_label)
+        foot.addStretch(1)
+        foot.addWidget(self.exports)
 
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.table)
-        lv.addWidget(self.count_label)
+        lv.addLayout(foot)
 
         # ---- room card
         self.card = QGroupBox(self.tr("房屋信息"))
@@ -112,6 +124,9 @@ class RoomsPanel(QWidget):
         self.edit_person_btn = QPushButton(self.tr("编辑人员…"))
         self.end_person_btn = QPushButton(self.tr("注销登记"))
         self.end_person_btn.setToolTip(self.tr("搬离、过户等：保留历史，不再作为当前住户"))
+        self.print_btn = QPushButton(self.tr("打印登记表…"))
+        self.print_btn.setObjectName("print_register")
+        self.print_btn.setToolTip(self.tr("打印《房屋业主登记表》供业主核对签字"))
         buttons = QHBoxLayout()
         for b in (
             self.edit_room_btn,
@@ -123,6 +138,7 @@ class RoomsPanel(QWidget):
             buttons.addWidget(b)
             b.setVisible(self.can_edit)
         buttons.addStretch(1)
+        buttons.addWidget(self.print_btn)
         cv = QVBoxLayout(self.card)
         cv.addLayout(cf)
         cv.addWidget(QLabel(self.tr("业主与住户")))
@@ -168,6 +184,7 @@ class RoomsPanel(QWidget):
         self.add_person_btn.clicked.connect(self._on_add_person)
         self.edit_person_btn.clicked.connect(self._on_edit_person)
         self.end_person_btn.clicked.connect(self._on_end_person)
+        self.print_btn.clicked.connect(self.print_register)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.search.setFocus)
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self._on_add_room)
         bus.data_changed.connect(self._on_data_changed)
@@ -183,6 +200,32 @@ class RoomsPanel(QWidget):
             include_inactive=self.inactive.isChecked(),
             reveal=self.reveal.isChecked() and self.can_reveal,
         )
+
+    def filter_text(self) -> str:
+        parts = []
+        if self.search.text().strip():
+            parts.append(self.tr("查找“{text}”").format(text=self.search.text().strip()))
+        if self.kind.currentData() is not None:
+            parts.append(self.kind.currentText())
+        parts.append(self.tr("含已停用") if self.inactive.isChecked() else self.tr("不含已停用"))
+        return "，".join(parts)
+
+    def print_register(self) -> SlipPrinter | None:
+        if self.detail is None:
+            return None
+        room_id = self.detail.room.id
+        printer = SlipPrinter(self.ctx, self.runner, self)
+        win = self.window()
+        if hasattr(win, "show_warning"):
+            printer.warning = win.show_warning
+
+        def make_job():  # noqa: ANN202
+            with self.ctx.tx() as s:
+                spec = rooms.room_register_slip(s, self.ctx.actor, room_id)
+                return printing.prepare(s, self.ctx.actor, spec, "room", room_id)
+
+        printer.start(make_job)
+        return printer
 
     def refresh(self) -> None:
         self._debounce.stop()
@@ -270,6 +313,9 @@ class RoomsPanel(QWidget):
         self.show_room(row.id if row else None)
 
     def _on_search_return(self) -> None:
+        scanned = rooms.room_code_from_scan(self.search.text())
+        if scanned is not None:  # a 《房屋业主登记表》 QR code read by a USB scanner
+            self.search.setText(scanned)
         self.refresh()
         if self.model.rowCount() >= 1:
             self.table.selectRow(0)
@@ -354,13 +400,15 @@ class RoomsPanel(QWidget):
     def room_columns(self) -> list[Column[RoomRow]]:
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return [
-            Column(self.tr("房号"), lambda r: r.code),
+            Column(self.tr("房号"), lambda r: r.code, kind=ColKind.CODE),
             Column(self.tr("类型"), lambda r: label(r.kind_label)),
-            Column(self.tr("楼层"), lambda r: r.floor, sort_key=lambda r: r.floor or 0, align=right),
-            Column(self.tr("面积（㎡）"), lambda r: r.area, sort_key=lambda r: r.area or 0, align=right),
+            Column(self.tr("楼层"), lambda r: r.floor, sort_key=lambda r: r.floor or 0, align=right,
+                   kind=ColKind.INT),
+            Column(self.tr("面积（㎡）"), lambda r: r.area, sort_key=lambda r: r.area or 0, align=right,
+                   kind=ColKind.DECIMAL),
             Column(self.tr("入住状态"), lambda r: label(r.occupancy_label)),
             Column(self.tr("业主/住户"), lambda r: r.people or (r.name if r.kind == RoomKind.COMMON else "")),
-            Column(self.tr("电话"), lambda r: r.phone),
+            Column(self.tr("电话"), lambda r: r.phone, kind=ColKind.CODE),
         ]
 
     def occupant_columns(self) -> list[Column[OccupantRow]]:

@@ -1,0 +1,183 @@
+"""Print a slip: render off the GUI thread, preview exactly that PDF, print or save; remember printers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QObject,
+    QPointF,
+    QRectF,
+    QSettings,
+    QSize,
+    Signal,
+)
+from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
+from PySide6.QtWidgets import QPushButton, QToolBar, QWidget
+
+from app.context import AppContext
+from app.errors import AppError
+from app.printing import PrintJob
+from app.printing import record as record_print
+from app.slips import RenderInfo
+from ui import dialogs
+from ui.runner import Runner
+
+
+def pdf_document(data: bytes, parent: QObject | None = None) -> tuple[QPdfDocument, QBuffer]:
+    doc = QPdfDocument(parent)
+    buf = QBuffer(parent)
+    buf.setData(QByteArray(data))
+    buf.open(QIODevice.OpenModeFlag.ReadOnly)
+    doc.load(buf)
+    return doc, buf
+
+
+def paint_pdf(doc: QPdfDocument, printer: QPrinter) -> None:
+    """Draw every page of `doc` onto `printer`, at the printer's resolution, on white."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        return
+    try:
+        for i in range(doc.pageCount()):
+            if i:
+                printer.newPage()
+            target = printer.pageLayout().paintRectPixels(printer.resolution())
+            target = QRectF(0, 0, target.width(), target.height())
+            pts = doc.pagePointSize(i)
+            scale = min(target.width() / pts.width(), target.height() / pts.height())
+            size = QSize(int(pts.width() * scale), int(pts.height() * scale))
+            img = doc.render(i, size)
+            page = QImage(size, QImage.Format.Format_RGB32)
+            page.fill(QColor("white"))  # QPdfDocument renders onto transparent
+            p2 = QPainter(page)
+            p2.drawImage(0, 0, img)
+            p2.end()
+            painter.drawImage(QPointF(0, 0), page)
+    finally:
+        painter.end()
+
+
+class SlipPrinter(QObject):
+    """One object per print request. Emits `printed(output)` after the slip went out."""
+
+    printed = Signal(str)
+
+    def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget,
+                 settings: QSettings | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.runner, self.parent_widget = ctx, runner, parent
+        self.settings = settings or QSettings(str(ctx.paths.data_dir / "ui.ini"), QSettings.Format.IniFormat)
+        self.job: PrintJob | None = None
+        self.data: bytes = b""
+        self.info: RenderInfo | None = None
+        self.preview: QPrintPreviewDialog | None = None
+        self.warning: Callable[[str], None] | None = None
+
+    # ------------------------------------------------------------- start
+    def start(self, make_job: Callable[[], PrintJob]) -> None:
+        """`make_job` runs in a transaction on the GUI thread (quick); rendering runs in the pool."""
+        try:
+            self.job = make_job()
+        except AppError as e:
+            dialogs.show_app_error(self.parent_widget, e)
+            return
+        job = self.job
+        self.runner.submit(job.render, self._on_rendered, self._on_failed, parent=self.parent_widget,
+                           label=self.tr("正在生成{title}…").format(title=job.spec.title))
+
+    def _on_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, AppError):
+            dialogs.show_app_error(self.parent_widget, exc)
+        else:
+            raise exc
+
+    def _on_rendered(self, result: tuple[bytes, RenderInfo]) -> None:
+        self.data, self.info = result
+        if self.info.font.warning and self.warning is not None:
+            self.warning(self.info.font.warning)
+        self.open_preview()
+
+    # ------------------------------------------------------------- preview
+    def _printer(self) -> QPrinter:
+        assert self.job is not None
+        kind = self.job.spec.kind
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        name = self.settings.value(f"print/{kind}/printer", "")
+        if name and name in QPrinterInfo.availablePrinterNames():
+            printer.setPrinterName(str(name))
+        spec = self.job.spec
+        size = QPageSize.PageSizeId.A4 if spec.two_copies or spec.page == "A4" else QPageSize.PageSizeId.A5
+        saved = self.settings.value(f"print/{kind}/paper", "")
+        if saved:
+            size = QPageSize.PageSizeId(int(saved))
+        printer.setPageSize(QPageSize(size))
+        landscape = spec.landscape and not spec.two_copies
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape if landscape
+                                   else QPageLayout.Orientation.Portrait)
+        printer.setFullPage(True)
+        printer.setDocName(f"{spec.title} {spec.serial}")
+        return printer
+
+    def open_preview(self) -> None:
+        assert self.job is not None
+        printer = self._printer()
+        doc, _buf = pdf_document(self.data, self)
+        self.preview = QPrintPreviewDialog(printer, self.parent_widget)
+        self.preview.setWindowTitle(self.tr("打印预览 — {title} {serial}").format(
+            title=self.job.spec.title, serial=self.job.spec.serial))
+        self.preview.resize(900, 760)
+        self.preview.paintRequested.connect(lambda p: paint_pdf(doc, p))
+        bar = self.preview.findChild(QToolBar)
+        save = QPushButton(self.tr("另存为 PDF…"))
+        save.setObjectName("save_pdf")
+        save.clicked.connect(self.save_pdf)
+        if bar is not None:
+            bar.addSeparator()
+            bar.addWidget(save)
+        self.preview.accepted.connect(lambda: self._after_print(printer))
+        self.preview.open()
+
+    def _after_print(self, printer: QPrinter) -> None:
+        assert self.job is not None
+        kind = self.job.spec.kind
+        self.settings.setValue(f"print/{kind}/printer", printer.printerName())
+        self.settings.setValue(f"print/{kind}/paper", int(printer.pageLayout().pageSize().id().value))
+        self._record("printer")
+
+    def save_pdf(self) -> Path | None:
+        assert self.job is not None
+        default = f"{self.job.spec.title.strip('《》')}-{self.job.spec.serial}.pdf"
+        last_dir = str(self.settings.value("print/last_dir", str(Path.home())))
+        path = dialogs.save_file(self.parent_widget, self.tr("另存为 PDF"), self.tr("PDF 文件 (*.pdf)"),
+                                 str(Path(last_dir) / default))
+        if not path:
+            return None
+        p = Path(path)
+        try:
+            p.write_bytes(self.data)
+        except OSError as e:
+            dialogs.error(self.parent_widget, self.tr("另存为 PDF"),
+                          self.tr("无法写入 {path}：{err}").format(path=p, err=e.strerror or e))
+            return None
+        self.settings.setValue("print/last_dir", str(p.parent))
+        self._record("pdf")
+        if self.preview is not None:
+            self.preview.reject()
+        return p
+
+    def _record(self, output: str) -> None:
+        assert self.job is not None
+        try:
+            with self.ctx.tx() as s:
+                record_print(s, self.ctx.actor, self.job, output)
+        except AppError as e:
+            dialogs.show_app_error(self.parent_widget, e)
+            return
+        self.printed.emit(output)
