@@ -81,7 +81,8 @@ def canonical_phone(value: str) -> str:
 
 def clean_room_code(value: object) -> str:
     s = normalize_text(value).replace(" ", "")
-    s = re.sub(r"[—–_/－]", "-", s)
+    # A Chinese IME types "——" for a dash; text pasted from Word brings U+2010 or U+2212.
+    s = re.sub(r"[-—–_/－‐‑‒−]+", "-", s)
     return s.upper()
 
 
