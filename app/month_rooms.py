@@ -78,4 +78,5 @@ def rooms_section(session: Session, month: Month) -> MonthSection:
         tables=[kinds, buildings, newcomers],
         charts=[ChartSpec("各楼栋住宅户数", table=1, categories=0, series=[1, 2], kind="bar", y_title="户数")],
         notes=["房屋的类型与入住状态为导出时的状态；新登记人数按登记日期统计。"],
+        has_data=bool(counts) or bool(added),
     )

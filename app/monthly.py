@@ -101,9 +101,12 @@ class MonthSection:
     tables: list[SectionTable] = field(default_factory=list)
     charts: list[ChartSpec] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    has_data: bool | None = None  # the section's own word; otherwise judged from its figures
 
     @property
     def empty(self) -> bool:
+        if self.has_data is not None:
+            return not self.has_data
         return not any(t.rows for t in self.tables) and not any(f.value for f in self.figures)
 
 

@@ -567,7 +567,7 @@ def room_register_slip(session: Session, actor: Actor, room_id: int):  # noqa: A
     return SlipSpec(
         kind="room_register", title="《房屋业主登记表》", serial=room_serial(r.code), fields=fields,
         blocks=[ItemTable(["身份", "姓名", "电话", "证件", "入住日期"], rows or [["", "（无登记）", "", "", ""]],
-                          widths=[0.1, 0.2, 0.22, 0.32, 0.16]),
+                          widths=[0.1, 0.15, 0.2, 0.38, 0.17]),
                 TextBlock("备注（如有变更请在此注明）", d.note, min_lines=3)],
         signatures=("业主签字", "经办人", "日期"),
         footer="个人信息已按规定部分隐藏。请核对以上信息，如有错误请告知客服中心更正。")

@@ -49,6 +49,7 @@ def test_search_as_you_type_and_room_card_masks_phones(qtbot, ctx, some_rooms, q
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     assert panel.detail is not None and panel.detail.room.code == "3-2-1201"
     assert panel.people_model.rows()[0].person.phone == "138****8000"
+    qtmodeltester.check(panel.people_model, force_py=True)
     panel.search.clear()
     qtbot.waitUntil(lambda: panel.model.rowCount() == 3)
     qtbot.keyClicks(panel.search, "5-1")

@@ -1,0 +1,84 @@
+"""Print preview of a slip, save as PDF, and 导出 of a filtered room list, through real widgets."""
+
+from __future__ import annotations
+
+from openpyxl import load_workbook
+from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+from app import printing, rooms
+from tests.pdftools import pdf_text
+from ui import dialogs
+from ui.bus import DataBus
+from ui.month_dialog import MonthExportDialog
+from ui.panels.rooms import RoomsPanel
+from ui.runner import Runner
+
+
+def _panel(qtbot, ctx) -> RoomsPanel:
+    panel = RoomsPanel(ctx, DataBus())
+    qtbot.addWidget(panel)
+    panel.show()
+    return panel
+
+
+def test_print_preview_opens_for_the_register_slip_and_save_as_pdf_is_recorded(
+        qtbot, ctx, some_rooms, tmp_path, monkeypatch):
+    panel = _panel(qtbot, ctx)
+    qtbot.keyClicks(panel.search, "3-2-1201")
+    qtbot.waitUntil(lambda: panel.detail is not None and panel.detail.room.code == "3-2-1201")
+    printer = panel.print_register()
+    assert printer is not None
+    qtbot.waitUntil(lambda: printer.preview is not None and printer.preview.isVisible(), timeout=10_000)
+    assert isinstance(printer.preview, QPrintPreviewDialog)
+    assert "《房屋业主登记表》" in printer.preview.windowTitle()
+    target = tmp_path / "register.pdf"
+    monkeypatch.setattr(dialogs, "save_file", lambda *a, **k: str(target))
+    with qtbot.waitSignal(printer.printed, timeout=5000) as sig:
+        printer.save_pdf()
+    assert sig.args == ["pdf"]
+    assert "王芳" in pdf_text(target)
+    with ctx.read() as s:
+        room_id = rooms.find_room_id(s, "3-2-1201")
+        assert [h.output for h in printing.history(s, "room", room_id)] == ["pdf"]
+
+
+def test_scanning_a_slip_serial_opens_the_room(qtbot, ctx, some_rooms):
+    panel = _panel(qtbot, ctx)
+    qtbot.keyClicks(panel.search, "FW-5-1-0301\r")
+    qtbot.waitUntil(lambda: panel.detail is not None and panel.detail.room.code == "5-1-0301")
+    assert panel.search.text() == "5-1-0301"
+
+
+def test_export_of_a_filtered_room_list_contains_only_those_rows(qtbot, ctx, some_rooms, tmp_path, monkeypatch):
+    panel = _panel(qtbot, ctx)
+    qtbot.keyClicks(panel.search, "3-2")
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2)
+    panel.table.horizontalHeader().hideSection(5)  # hide 业主/住户: exported as on screen
+    target = tmp_path / "rooms.xlsx"
+    monkeypatch.setattr(dialogs, "save_file", lambda *a, **k: str(target))
+    panel.exports.xlsx_btn.click()
+    qtbot.waitUntil(lambda: panel.exports.last_path == target, timeout=10_000)
+    ws = load_workbook(target).active
+    assert ws["A2"].value == "筛选条件：查找“3-2”，不含已停用"
+    header = [c.value for c in ws[4]]
+    assert header == ["房号", "类型", "楼层", "面积（㎡）", "入住状态", "电话"]
+    data = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
+    assert [r[0] for r in data] == ["3-2-1201", "3-2-1202"]
+    assert data[0][5] == "138****8000"  # masked, as on screen
+    target_pdf = tmp_path / "rooms.pdf"
+    monkeypatch.setattr(dialogs, "save_file", lambda *a, **k: str(target_pdf))
+    panel.exports.pdf_btn.click()
+    qtbot.waitUntil(lambda: panel.exports.last_path == target_pdf, timeout=10_000)
+    text = pdf_text(target_pdf)
+    assert "3-2-1201" in text and "5-1-0301" not in text
+
+
+def test_month_dialog_builds_the_workbook(qtbot, ctx, some_rooms, tmp_path):
+    runner = Runner()
+    dlg = MonthExportDialog(ctx, runner)
+    qtbot.addWidget(dlg)
+    dlg.path.setText(str(tmp_path / "month.xlsx"))
+    dlg.generate()
+    qtbot.waitUntil(lambda: dlg.result_text != "", timeout=15_000)
+    assert (tmp_path / "month.xlsx").exists() and (tmp_path / "month.pdf").exists()
+    assert load_workbook(tmp_path / "month.xlsx").sheetnames[0] == "汇总"
