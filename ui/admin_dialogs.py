@@ -20,12 +20,15 @@ from app import auth, settings
 from app.auth import UserRow
 from app.context import AppContext
 from app.errors import AppError
+from app.exports import ColKind
 from app.roles import ROLE_LABELS, Role
 from app.settings import LANGUAGES, CommunitySettings
 from app.timeutil import fmt_local
 from ui import dialogs
+from ui.export import ExportButtons
 from ui.forms import FormDialog
 from ui.labels import label
+from ui.runner import Runner
 from ui.table_model import Column, RowTableModel
 from ui.widgets import fit_columns, setup_table
 
@@ -139,7 +142,8 @@ class UsersDialog(QDialog):
             Column(self.tr("姓名"), lambda u: u.display_name),
             Column(self.tr("岗位"), lambda u: label(u.role_label)),
             Column(self.tr("状态"), lambda u: self.tr("启用") if u.active else self.tr("停用")),
-            Column(self.tr("最近登录"), lambda u: fmt_local(u.last_login_at)),
+            Column(self.tr("最近登录"), lambda u: fmt_local(u.last_login_at), kind=ColKind.DATETIME,
+                   value=lambda u: u.last_login_at),
         ], self)
         self.table = QTableView()
         setup_table(self.table)
@@ -159,6 +163,8 @@ class UsersDialog(QDialog):
         for b in (add, edit, reset, self.toggle):
             row.addWidget(b)
         row.addStretch(1)
+        row.addWidget(ExportButtons(ctx, Runner(self), self.table, lambda: self.tr("用户与权限"),
+                                    lambda: self.tr("全部用户"), self))
         row.addWidget(close)
         lay = QVBoxLayout(self)
         lay.addWidget(self.table)

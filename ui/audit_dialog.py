@@ -23,8 +23,11 @@ from app import audit
 from app.audit import AuditQuery, AuditRow
 from app.context import AppContext
 from app.errors import AppError
+from app.exports import ColKind
 from app.timeutil import fmt_local
 from ui import dialogs
+from ui.export import ExportButtons
+from ui.runner import Runner
 from ui.table_model import Column, RowTableModel
 from ui.widgets import fit_columns, setup_table
 
@@ -66,7 +69,8 @@ class AuditDialog(QDialog):
         bar.addWidget(self.date_to)
         bar.addWidget(search)
         self.model: RowTableModel[AuditRow] = RowTableModel([
-            Column(self.tr("时间"), lambda r: fmt_local(r.at, with_seconds=True)),
+            Column(self.tr("时间"), lambda r: fmt_local(r.at, with_seconds=True), kind=ColKind.DATETIME,
+                   value=lambda r: r.at),
             Column(self.tr("用户"), lambda r: r.username),
             Column(self.tr("操作"), lambda r: ACTION_LABELS.get(r.action, r.action)),
             Column(self.tr("对象"), lambda r: f"{r.entity} #{r.entity_id}" if r.entity_id else r.entity),
@@ -83,6 +87,12 @@ class AuditDialog(QDialog):
         lay.addWidget(self.table, 1)
         lay.addWidget(QLabel(self.tr("修改前后")))
         lay.addWidget(self.detail)
+        self.exports = ExportButtons(ctx, Runner(self), self.table, lambda: self.tr("审计日志"),
+                                     lambda: self.describe(), self)
+        foot = QHBoxLayout()
+        foot.addStretch(1)
+        foot.addWidget(self.exports)
+        lay.addLayout(foot)
         search.clicked.connect(self.reload)
         self.text.returnPressed.connect(self.reload)
         self.user.returnPressed.connect(self.reload)
@@ -94,6 +104,15 @@ class AuditDialog(QDialog):
         if self.use_dates.isChecked():
             q = replace(q, date_from=_qdate(self.date_from.date()), date_to=_qdate(self.date_to.date()))
         return q
+
+    def describe(self) -> str:
+        q = self.query()
+        parts = [self.tr("内容含“{t}”").format(t=q.text)] if q.text else []
+        if q.username:
+            parts.append(self.tr("用户 {u}").format(u=q.username))
+        if q.date_from and q.date_to:
+            parts.append(f"{q.date_from} — {q.date_to}")
+        return "，".join(parts) or self.tr("全部")
 
     def reload(self) -> None:
         q = self.query()

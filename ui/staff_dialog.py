@@ -17,9 +17,12 @@ from PySide6.QtWidgets import (
 
 from app import staff
 from app.context import AppContext
+from app.exports import ColKind
 from app.staff import PartyData, PartyRow, StaffData, StaffRow
 from ui.bus import DataBus
+from ui.export import ExportButtons
 from ui.forms import FormDialog
+from ui.runner import Runner
 from ui.table_model import Column, RowTableModel
 from ui.widgets import fit_columns, setup_table
 
@@ -87,7 +90,8 @@ class PartyForm(FormDialog):
 
 
 class _ListTab(QWidget):
-    def __init__(self, model: RowTableModel, load, open_form, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx: AppContext, title: str, model: RowTableModel, load, open_form,  # noqa: ANN001
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model, self.load, self.open_form = model, load, open_form
         self.table = QTableView()
@@ -102,6 +106,7 @@ class _ListTab(QWidget):
         row.addWidget(add)
         row.addWidget(edit)
         row.addStretch(1)
+        row.addWidget(ExportButtons(ctx, Runner(self), self.table, lambda: title, lambda: self.tr("全部"), self))
         lay = QVBoxLayout(self)
         lay.addWidget(self.table)
         lay.addLayout(row)
@@ -128,10 +133,10 @@ class StaffDialog(QDialog):
         self.resize(820, 520)
         tabs = QTabWidget()
         staff_model: RowTableModel[StaffRow] = RowTableModel([
-            Column(self.tr("工作证号"), lambda r: r.work_id),
+            Column(self.tr("工作证号"), lambda r: r.work_id, kind=ColKind.CODE),
             Column(self.tr("姓名"), lambda r: r.name),
             Column(self.tr("部门"), lambda r: r.department),
-            Column(self.tr("电话"), lambda r: r.phone),
+            Column(self.tr("电话"), lambda r: r.phone, kind=ColKind.CODE),
             Column(self.tr("状态"), lambda r: self.tr("在职") if r.active else self.tr("离职")),
         ], self)
         party_cols = [
@@ -140,15 +145,15 @@ class StaffDialog(QDialog):
             Column(self.tr("电话"), lambda r: r.phone),
         ]
         self.staff_tab = _ListTab(
-            staff_model, lambda: ctx.query(staff.list_staff, include_inactive=True),
+            ctx, self.tr("员工"), staff_model, lambda: ctx.query(staff.list_staff, include_inactive=True),
             lambda row: StaffForm(ctx, row, self))
         self.contractor_tab = _ListTab(
-            RowTableModel(party_cols + [Column(self.tr("状态"), lambda r: self.tr("合作中")
+            ctx, self.tr("施工单位"), RowTableModel(party_cols + [Column(self.tr("状态"), lambda r: self.tr("合作中")
                                                if r.active else self.tr("已停用"))], self),
             lambda: ctx.query(staff.list_contractors, include_inactive=True),
             lambda row: PartyForm(ctx, "contractor", row, self))
         self.developer_tab = _ListTab(
-            RowTableModel(party_cols, self), lambda: ctx.query(staff.list_developers),
+            ctx, self.tr("开发商"), RowTableModel(party_cols, self), lambda: ctx.query(staff.list_developers),
             lambda row: PartyForm(ctx, "developer", row, self))
         tabs.addTab(self.staff_tab, self.tr("员工"))
         tabs.addTab(self.contractor_tab, self.tr("施工单位"))

@@ -39,14 +39,18 @@ def setup_table(view: QTableView) -> None:
     view.setWordWrap(False)
 
 
-def fit_columns(view: QTableView, minimum: int = 72) -> None:
-    """Fit each column to its contents (headers included) so Chinese text is never clipped."""
+def fit_columns(view: QTableView, minimum: int = 72, maximum: int = 240) -> None:
+    """Fit each column to its contents (headers included) so Chinese text is never clipped;
+    very long texts (lists of names) are capped and show in full in the tooltip or the card."""
     header = view.horizontalHeader()
     model = view.model()
     if model is None:
         return
     view.resizeColumnsToContents()
     for col in range(model.columnCount()):
-        if header.sectionSize(col) < minimum:
+        size = header.sectionSize(col)
+        if size < minimum:
             header.resizeSection(col, minimum)
+        elif size > maximum:
+            header.resizeSection(col, maximum)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

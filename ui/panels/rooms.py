@@ -41,8 +41,9 @@ INACTIVE = QColor("#999999")
 class RoomsPanel(QWidget):
     room_selected = Signal(object)
 
-    def __init__(self, ctx: AppContext, bus: DataBus, parent: QWidget | None = None,
-                 runner: Runner | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, bus: DataBus, parent: QWidget | None = None, runner: Runner | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.bus = ctx, bus
         self.runner = runner or Runner(self)
@@ -87,8 +88,9 @@ class RoomsPanel(QWidget):
         setup_table(self.table)
         self.table.setModel(self.model)
         self.count_label = QLabel()
-        self.exports = ExportButtons(ctx, self.runner, self.table, lambda: self.tr("房屋与业主"),
-                                     self.filter_text, self)
+        self.exports = ExportButtons(
+            ctx, self.runner, self.table, lambda: self.tr("房屋与业主"), self.filter_text, self
+        )
         foot = QHBoxLayout()
         foot.addWidget(self.count_label)
         foot.addStretch(1)
@@ -159,7 +161,7 @@ class RoomsPanel(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 11)
         split.setStretchFactor(1, 9)
-        split.setSizes([660, 540])
+        split.setSizes([820, 500])
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(split, 1)
@@ -402,12 +404,26 @@ class RoomsPanel(QWidget):
         return [
             Column(self.tr("房号"), lambda r: r.code, kind=ColKind.CODE),
             Column(self.tr("类型"), lambda r: label(r.kind_label)),
-            Column(self.tr("楼层"), lambda r: r.floor, sort_key=lambda r: r.floor or 0, align=right,
-                   kind=ColKind.INT),
-            Column(self.tr("面积（㎡）"), lambda r: r.area, sort_key=lambda r: r.area or 0, align=right,
-                   kind=ColKind.DECIMAL),
+            Column(
+                self.tr("楼层"),
+                lambda r: r.floor,
+                sort_key=lambda r: r.floor or 0,
+                align=right,
+                kind=ColKind.INT,
+            ),
+            Column(
+                self.tr("面积（㎡）"),
+                lambda r: r.area,
+                sort_key=lambda r: r.area or 0,
+                align=right,
+                kind=ColKind.DECIMAL,
+            ),
             Column(self.tr("入住状态"), lambda r: label(r.occupancy_label)),
-            Column(self.tr("业主/住户"), lambda r: r.people or (r.name if r.kind == RoomKind.COMMON else "")),
+            Column(
+                self.tr("业主/住户"),
+                lambda r: r.people or (r.name if r.kind == RoomKind.COMMON else ""),
+                tooltip=lambda r: r.people,
+            ),
             Column(self.tr("电话"), lambda r: r.phone, kind=ColKind.CODE),
         ]
 
@@ -421,7 +437,9 @@ class RoomsPanel(QWidget):
             Column(
                 self.tr("证件"),
                 lambda o: (
-                    f"{label(o.person.id_type_label)} {o.person.id_number}".strip() if o.person.id_number else ""
+                    f"{label(o.person.id_type_label)} {o.person.id_number}".strip()
+                    if o.person.id_number
+                    else ""
                 ),
             ),
             Column(self.tr("入住日期"), lambda o: o.move_in_date or ""),
