@@ -399,8 +399,11 @@ def search_rooms(session: Session, actor: Actor, q: RoomQuery) -> list[RoomRow]:
             for r, bcode in rows]
 
 
-def count_rooms(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Room).where(Room.active.is_(True))) or 0
+def count_rooms(session: Session, include_inactive: bool = False) -> int:
+    stmt = select(func.count()).select_from(Room)
+    if not include_inactive:
+        stmt = stmt.where(Room.active.is_(True))
+    return session.scalar(stmt) or 0
 
 
 def room_detail(session: Session, actor: Actor, room_id: int, reveal: bool = False) -> RoomDetail:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -33,7 +33,11 @@ from ui.widgets import fit_columns, setup_table
 
 ACTION_LABELS = {"create": "新建", "update": "修改", "deactivate": "停用", "activate": "启用",
                  "link": "登记", "login": "登录", "login_failed": "登录失败", "lock": "账号锁定",
-                 "password": "改密码", "reveal": "查看完整信息", "import": "导入", "demo": "演示数据"}
+                 "password": "改密码", "reveal": "查看完整信息", "import": "导入", "demo": "演示数据",
+                 "print": "打印", "reprint": "补打"}
+ENTITY_LABELS = {"user": "用户", "room": "房屋", "person": "人员", "occupant": "住户登记", "staff": "员工",
+                 "contractor": "施工单位", "developer": "开发商", "settings": "设置", "database": "数据库",
+                 "roster": "花名册"}
 
 
 def _qdate(d: QDate):  # noqa: ANN202
@@ -72,8 +76,8 @@ class AuditDialog(QDialog):
             Column(self.tr("时间"), lambda r: fmt_local(r.at, with_seconds=True), kind=ColKind.DATETIME,
                    value=lambda r: r.at),
             Column(self.tr("用户"), lambda r: r.username),
-            Column(self.tr("操作"), lambda r: ACTION_LABELS.get(r.action, r.action)),
-            Column(self.tr("对象"), lambda r: f"{r.entity} #{r.entity_id}" if r.entity_id else r.entity),
+            Column(self.tr("操作"), lambda r: self._label("actions", ACTION_LABELS, r.action)),
+            Column(self.tr("对象"), lambda r: self._entity(r)),
             Column(self.tr("摘要"), lambda r: r.summary),
         ], self)
         self.table = QTableView()
@@ -104,6 +108,14 @@ class AuditDialog(QDialog):
         if self.use_dates.isChecked():
             q = replace(q, date_from=_qdate(self.date_from.date()), date_to=_qdate(self.date_to.date()))
         return q
+
+    @staticmethod
+    def _label(context: str, table: dict[str, str], code: str) -> str:
+        return QCoreApplication.translate(context, table[code]) if code in table else code
+
+    def _entity(self, r: AuditRow) -> str:
+        name = self._label("entities", ENTITY_LABELS, r.entity)
+        return f"{name} #{r.entity_id}" if r.entity_id else name
 
     def describe(self) -> str:
         q = self.query()

@@ -64,7 +64,7 @@ def run_gui(args) -> int:  # noqa: ANN001, C901 - the start-up sequence reads be
         from app import demo
 
         with ctx.tx() as s:
-            if rooms.count_rooms(s) == 0:
+            if rooms.count_rooms(s, include_inactive=True) == 0:
                 demo.generate(s, households=120 if args.smoke else 600)
             demo.ensure_demo_users(s)
 
