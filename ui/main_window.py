@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
 
         self._is_locked = True
         self.locked.emit()
-        self.centralWidget().setVisible(False)
+        covers = self._cover_windows()
         try:
             while True:
                 dlg = SignInDialog(self.ctx, self, title=self.tr("窗口已锁定"), locked_user=self.user)
@@ -278,10 +278,32 @@ class MainWindow(QMainWindow):
                     QApplication.instance().quit()  # type: ignore[union-attr]
                     return
         finally:
-            self.centralWidget().setVisible(True)
+            for c in covers:
+                c.deleteLater()
         self._is_locked = False
         self.idle.last_input = time.monotonic()
         self.unlocked.emit()
+
+    def _cover_windows(self) -> list[QWidget]:
+        """Cover the main window and every open dialog: nothing readable, nothing closed or lost."""
+        covers = []
+        for w in QApplication.topLevelWidgets():
+            if not w.isVisible() or not (w is self or w.isWindow()):
+                continue
+            cover = QLabel(self.tr("已锁定"), w)
+            cover.setObjectName("lock_cover")
+            cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            cover.setAutoFillBackground(True)
+            cover.setStyleSheet("background: #dfe4ea; color: #57606f; font-size: 20px;")
+            cover.setGeometry(w.rect())
+            cover.show()
+            cover.raise_()
+            covers.append(cover)
+        return covers
+
+    @property
+    def is_locked(self) -> bool:
+        return self._is_locked
 
     # ---------------------------------------------------------------- closing
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

@@ -6,11 +6,13 @@ import logging
 import sys
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QLabel
 
 from app import auth, settings
 from app.context import AppContext
 from ui import crash
 from ui.main_window import MainWindow
+from ui.room_dialogs import RoomDialog
 from ui.signin import AdminSetupDialog, SignInDialog
 
 from .keys import type_text
@@ -46,12 +48,17 @@ def test_idle_lock_keeps_unsaved_input_and_needs_the_password(qtbot, ctx, users,
     win.show()
     panel = win.panels["rooms"]
     qtbot.keyClicks(panel.search, "3-2-12")
+    form = RoomDialog(ctx, parent=win)  # a form half filled in when the clerk walked away
+    form.show()
+    qtbot.keyClicks(form.code, "7-1-05")
     seen: list[str] = []
 
     def fake_exec(dlg: SignInDialog) -> int:
         seen.append(dlg.username.text())
         assert dlg.username.isReadOnly()
-        assert not win.centralWidget().isVisible()  # nothing readable behind the lock
+        covers = [c for c in win.findChildren(QLabel, "lock_cover") if c.isVisible()]
+        assert covers and covers[0].geometry() == win.rect()  # nothing readable behind the lock
+        assert form.findChild(QLabel, "lock_cover").isVisible() and form.isVisible()
         dlg.password.setText("wrong-password")
         dlg._on_ok()
         assert dlg.user is None
@@ -65,7 +72,8 @@ def test_idle_lock_keeps_unsaved_input_and_needs_the_password(qtbot, ctx, users,
         win._check_idle()
     assert seen == ["li"]
     assert panel.search.text() == "3-2-12"
-    assert win.centralWidget().isVisible()
+    qtbot.waitUntil(lambda: not [c for c in win.findChildren(QLabel, "lock_cover")])
+    assert form.isVisible() and form.code.text() == "7-1-05"
 
 
 def test_window_geometry_is_remembered(qtbot, ctx, users, tmp_path):
