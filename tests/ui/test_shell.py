@@ -56,7 +56,7 @@ def test_idle_lock_keeps_unsaved_input_and_needs_the_password(qtbot, ctx, users,
     def fake_exec(dlg: SignInDialog) -> int:
         seen.append(dlg.username.text())
         assert dlg.username.isReadOnly()
-        covers = [c for c in win.findChildren(QLabel, "lock_cover") if c.isVisible()]
+        covers = [c for c in win.findChildren(QLabel, "lock_cover") if c.parent() is win and c.isVisible()]
         assert covers and covers[0].geometry() == win.rect()  # nothing readable behind the lock
         assert form.findChild(QLabel, "lock_cover").isVisible() and form.isVisible()
         dlg.password.setText("wrong-password")
