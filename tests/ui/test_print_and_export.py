@@ -36,6 +36,7 @@ def test_print_preview_opens_for_the_register_slip_and_save_as_pdf_is_recorded(
     with qtbot.waitSignal(printer.printed, timeout=5000) as sig:
         printer.save_pdf()
     assert sig.args == ["pdf"]
+    assert "已打印 1 次" in panel.card_prints.text()
     assert "王芳" in pdf_text(target)
     with ctx.read() as s:
         room_id = rooms.find_room_id(s, "3-2-1201")

@@ -25,6 +25,7 @@ from app.errors import AppError
 from app.exports import ColKind
 from app.roles import Perm
 from app.rooms import KIND_LABELS, OccupantRow, RoomDetail, RoomKind, RoomQuery, RoomRow
+from app.timeutil import fmt_local
 from ui import dialogs
 from ui.bus import DataBus
 from ui.export import ExportButtons
@@ -114,6 +115,10 @@ class RoomsPanel(QWidget):
         cf.addRow(self.card_code)
         cf.addRow(self.card_info)
         cf.addRow(self.tr("备注："), self.card_note)
+        self.card_prints = QLabel()
+        self.card_prints.setObjectName("card_prints")
+        self.card_prints.setStyleSheet("color: #666;")
+        cf.addRow(self.tr("打印："), self.card_prints)
         self.people_model: RowTableModel[OccupantRow] = RowTableModel(self.occupant_columns(), self)
         self.people_model.foreground = lambda o: INACTIVE if not o.active else None
         self.people = QTableView()
@@ -226,6 +231,7 @@ class RoomsPanel(QWidget):
                 spec = rooms.room_register_slip(s, self.ctx.actor, room_id)
                 return printing.prepare(s, self.ctx.actor, spec, "room", room_id)
 
+        printer.printed.connect(lambda _o: self._show_prints(room_id))
         printer.start(make_job)
         return printer
 
@@ -283,12 +289,23 @@ class RoomsPanel(QWidget):
             "  ·  ".join(x for x in (label(r.kind_label), floor, area, label(r.occupancy_label)) if x) + state
         )
         self.card_note.setText(self.detail.note or self.tr("无"))
+        self._show_prints(r.id)
         self.people_model.set_rows(self.detail.occupants)
         fit_columns(self.people)
         self.empty_card.hide()
         self.card.show()
         self._sync_buttons()
         self.room_selected.emit(r)
+
+    def _show_prints(self, room_id: int) -> None:
+        hist = self.ctx.query(lambda s, _a: printing.history(s, "room", room_id))
+        if not hist:
+            self.card_prints.setText(self.tr("登记表尚未打印"))
+            return
+        last = hist[-1]
+        how = self.tr("补打") if last.reprint else self.tr("打印")
+        self.card_prints.setText(self.tr("登记表已打印 {n} 次，最近一次 {when}（{how}，{who}）").format(
+            n=len(hist), when=fmt_local(last.printed_at), how=how, who=last.username))
 
     def _sync_buttons(self) -> None:
         has_room = self.detail is not None
