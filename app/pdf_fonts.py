@@ -68,6 +68,20 @@ def _try_register(path: Path, name: str) -> bool:
         return False
 
 
+def check_font_file(path: str) -> str | None:
+    """None when `path` can be embedded and has Chinese glyphs; else why not, in Chinese."""
+    p = Path(path)
+    if not p.is_file():
+        return f"找不到字体文件：{path}"
+    try:
+        font = TTFont("FDProbe", str(p), subfontIndex=0) if p.suffix.lower() == ".ttc" else TTFont("FDProbe", str(p))
+    except (TTFError, OSError, KeyError, ValueError):
+        return "无法使用该字体文件（只支持 TrueType 字体 .ttf/.ttc，不支持 OpenType CFF 字体）"
+    if ord("客") not in font.face.charToGlyph:
+        return "该字体不含中文字形"
+    return None
+
+
 def get_font(configured: str = "") -> PdfFont:
     """The font to draw Chinese with; registered once per process (about 100 ms)."""
     with _lock:

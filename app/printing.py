@@ -78,3 +78,28 @@ def history(session: Session, entity: str, entity_id: object) -> list[PrintRow]:
         PrintRecord.entity == entity, PrintRecord.entity_id == str(entity_id))
         .order_by(PrintRecord.id))
     return [PrintRow(r.printed_at, r.username, r.reprint, r.output) for r in rows]
+
+
+def font_path_problem(path: str) -> str | None:
+    """None when `path` is empty (automatic) or a TrueType font with Chinese glyphs."""
+    from app.pdf_fonts import check_font_file
+
+    if not path.strip():
+        return None
+    return check_font_file(path.strip())
+
+
+def set_font_path(session: Session, actor: Actor, path: str) -> None:
+    from app.errors import ValidationError
+    from app.roles import Perm, require
+
+    require(actor, Perm.EDIT_SETTINGS)
+    path = path.strip()
+    if p := font_path_problem(path):
+        raise ValidationError(p, field="pdf_font_path")
+    old = settings.get_value(session, PDF_FONT_KEY)
+    if old == path:
+        return
+    settings.set_value(session, PDF_FONT_KEY, path)
+    audit.record(session, actor, "update", "settings", PDF_FONT_KEY, before={"pdf_font_path": old},
+                 after={"pdf_font_path": path}, summary="修改打印字体")

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import auth, settings
+from app import auth, printing, settings
 from app.auth import UserRow
 from app.context import AppContext
 from app.errors import AppError
@@ -51,7 +51,23 @@ class SettingsDialog(FormDialog):
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(cur.language)))
+        self.font_path = QLineEdit(ctx.query(lambda s, _a: settings.get_value(s, printing.PDF_FONT_KEY)))
+        self.font_path.setPlaceholderText(self.tr("留空则自动使用系统中的中文字体"))
+        browse = QPushButton(self.tr("浏览…"))
+        browse.clicked.connect(self._on_browse_font)
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.font_path, 1)
+        row.addWidget(browse)
+        self.add_field("pdf_font_path", self.tr("打印字体文件"), holder)
+        self.font_path.textChanged.connect(self.revalidate)
         self.revalidate()
+
+    def _on_browse_font(self) -> None:
+        p = dialogs.open_file(self, self.tr("选择字体文件"), self.tr("TrueType 字体 (*.ttf *.ttc)"))
+        if p:
+            self.font_path.setText(p)
 
     def data(self) -> CommunitySettings:
         return replace(self.current, community_name=self.community.text(),
@@ -60,10 +76,15 @@ class SettingsDialog(FormDialog):
                        language=self.language.currentData())
 
     def problems(self) -> dict[str, str]:
-        return settings.settings_problems(self.data())
+        errors = settings.settings_problems(self.data())
+        if p := printing.font_path_problem(self.font_path.text()):
+            errors["pdf_font_path"] = p
+        return errors
 
     def save(self) -> CommunitySettings:
-        new = self.ctx.call(settings.save_settings, self.data())
+        with self.ctx.tx() as s:
+            new = settings.save_settings(s, self.ctx.actor, self.data())
+            printing.set_font_path(s, self.ctx.actor, self.font_path.text())
         if new.language != self.current.language:
             dialogs.info(self, self.tr("界面语言"), self.tr("界面语言将在下次启动时生效。"))
         return new

@@ -76,3 +76,16 @@ def test_without_a_cjk_font_the_cid_fallback_warns(monkeypatch, tmp_path: Path):
     assert "设置的字体文件不可用" in font.warning
     _data, info = render_slip(SPEC, HEAD, printed_at=AT, font_path=str(tmp_path / "missing.ttf"))
     assert info.font.warning
+
+
+def test_font_setting_is_validated(tmp_path: Path):
+    from app.printing import font_path_problem
+
+    assert font_path_problem("") is None
+    assert "找不到字体文件" in font_path_problem(str(tmp_path / "nope.ttf"))
+    bogus = tmp_path / "bogus.ttf"
+    bogus.write_bytes(b"not a font")
+    assert "TrueType" in font_path_problem(str(bogus))
+    found = next((p for p in pdf_fonts.candidate_paths() if p.is_file()), None)
+    assert found is not None, "the test machine needs a CJK TrueType font (fonts-wqy-microhei)"
+    assert font_path_problem(str(found)) is None
