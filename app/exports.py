@@ -116,129 +116,71 @@ def _safe_path(path: Path) -> Path:
 
 def export_xlsx(spec: TableExport, path: Path, progress: Progress | None = None,
                 every: int = 2000) -> int:
-    """Stream rows into a styled sheet (write-only, lxml); returns the number of data rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
+    """Stream rows into a styled sheet; returns the number of data rows. Memory stays flat."""
+    from app import xlsx_stream as xs
 
     path = _safe_path(path)
     head, rows = _peek(spec.rows, 300)
     widths = column_widths(spec, head)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=_sheet_title(spec.sheet_name or spec.title))
-    n_cols = len(spec.columns)
-    title_rows = 1 + len(spec.subtitle_lines())
-    header_row = title_rows + 1
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = f"A{header_row + 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_options.gridLines = False
-    ws.oddFooter.center.text = "第 &P 页 / 共 &N 页"
-
-    title = WriteOnlyCell(ws, value=spec.title)
-    title.font = Font(bold=True, size=14)
-    title.data_type = "s"
-    ws.append([title])
-    for line in spec.subtitle_lines():
-        c = WriteOnlyCell(ws, value=line)
-        c.font = Font(color="555555", size=10)
-        c.data_type = "s"
-        ws.append([c])
-    thin = Side(style="thin", color="999999")
-    header_font = Font(bold=True, color="FFFFFF")
-    header_fill = PatternFill("solid", fgColor="2F5D8A")
-    header_cells = []
-    for col in spec.columns:
-        c = WriteOnlyCell(ws, value=col.header)
-        c.font, c.fill = header_font, header_fill
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        c.border = Border(bottom=thin)
-        c.data_type = "s"
-        header_cells.append(c)
-    ws.append(header_cells)
-
-    converters = [_xlsx_converter(ws, WriteOnlyCell, col.kind) for col in spec.columns]
-    count = 0
-    for row in rows:
-        ws.append([conv(v) for conv, v in zip(converters, row, strict=True)])
-        count += 1
-        if progress is not None and count % every == 0 and not progress(count):
-            # Finish the streamed sheet properly, then throw it away.
-            tmp = path.with_name(path.name + ".part")
-            wb.save(tmp)
-            tmp.unlink(missing_ok=True)
-            raise Cancelled()
-    last = header_row + max(count, 1)
-    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(n_cols)}{last}"
+    subtitles = spec.subtitle_lines()
+    header_row = 2 + len(subtitles)
     tmp = path.with_name(path.name + ".part")
     try:
-        wb.save(tmp)
-        os.replace(tmp, path)
+        w = xs.SheetWriter(tmp, title=_sheet_title(spec.sheet_name or spec.title), widths=widths,
+                           freeze_row=header_row, landscape=True, print_title_row=header_row,
+                           footer="第 &P 页 / 共 &N 页", author=spec.generated_by)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
         raise StorageError(f"无法写入文件 {path}：{e.strerror or e}", code="write_failed") from e
+    try:
+        w.row([xs.Cell(spec.title, xs.TITLE)])
+        for line in subtitles:
+            w.row([xs.Cell(line, xs.SUBTITLE)])
+        w.row([xs.Cell(c.header, xs.HEADER) for c in spec.columns])
+        styles = [_XLSX_STYLE.get(c.kind, xs.DEFAULT) for c in spec.columns]
+        convert = [_xlsx_value(c.kind) for c in spec.columns]
+        count = 0
+        for row in rows:
+            w.row([f(v) for f, v in zip(convert, row, strict=True)], styles)
+            count += 1
+            if progress is not None and count % every == 0 and not progress(count):
+                raise Cancelled()
+        w.autofilter = f"A{header_row}:{xs.col_letter(len(spec.columns))}{header_row + max(count, 1)}"
+        w.close()
+        os.replace(tmp, path)
+    except BaseException as e:
+        w.abort()
+        tmp.unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise StorageError(f"无法写入文件 {path}：{e.strerror or e}", code="write_failed") from e
+        raise
     if progress is not None:
         progress(count)
     return count
 
 
-def _xlsx_converter(ws: Any, cell_cls: Any, kind: ColKind) -> Callable[[Any], Any]:
-    """Per column: plain values where Excel needs nothing more (fast), styled cells otherwise."""
-    from copy import copy
-
-    def styled(fmt: str) -> Callable[[Any], Any]:
-        proto = cell_cls(ws, value=0)
-        proto.number_format = fmt
-        style = proto._style
-
-        def make(value: Any) -> Any:
-            c = cell_cls(ws, value=value)
-            c._style = copy(style)
-            return c
-        return make
-
-    def text(value: Any) -> Any:
-        if value is None:
-            return None
-        s = str(value)
-        if s.startswith(DANGEROUS_PREFIX):
-            c = cell_cls(ws, value=None)
-            c.value = s
-            c.data_type = "s"  # text, never a formula
-            return c
-        return s
-
+def _xlsx_value(kind: ColKind) -> Callable[[Any], Any]:
+    """Per column: what goes into the cell. Text and codes stay text; times become local."""
     if kind in (ColKind.TEXT, ColKind.CODE):
-        return text
-    if kind == ColKind.MONEY:
-        money = styled(MONEY_FORMAT)
-        return lambda v: None if v is None else money(v) if isinstance(v, (Decimal, int)) else text(v)
-    if kind == ColKind.DECIMAL:
-        dec = styled("0.00")
-        return lambda v: None if v is None else dec(v) if isinstance(v, Decimal) else v
-    if kind == ColKind.DATE:
-        day = styled("yyyy-mm-dd")
-        return lambda v: None if v is None else day(v) if isinstance(v, date) else text(v)
+        return lambda v: None if v is None else str(v)
     if kind == ColKind.DATETIME:
-        moment = styled("yyyy-mm-dd hh:mm")
-
         def dt(v: Any) -> Any:
-            if v is None:
-                return None
             if isinstance(v, datetime):
-                local = to_local(v)
-                return moment(local.replace(tzinfo=None) if local else None)
-            return text(v)
+                return to_local(v)
+            return None if v is None else str(v)
         return dt
-    return lambda v: v
+    if kind == ColKind.DATE:
+        return lambda v: v if v is None or isinstance(v, date) else str(v)
+    return lambda v: v if v is None or isinstance(v, (int, Decimal, float)) else str(v)
+
+
+def _xlsx_styles() -> dict[ColKind, int]:
+    from app import xlsx_stream as xs
+
+    return {ColKind.DATE: xs.DATE, ColKind.DATETIME: xs.DATETIME, ColKind.MONEY: xs.MONEY,
+            ColKind.DECIMAL: xs.DECIMAL}
+
+
+_XLSX_STYLE = _xlsx_styles()
 
 
 def _sheet_title(title: str) -> str:
