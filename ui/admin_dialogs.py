@@ -36,6 +36,7 @@ from ui.widgets import fit_columns, setup_table
 class SettingsDialog(FormDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("小区与程序设置"), parent)
+        self.setMinimumWidth(600)
         self.ctx = ctx
         with ctx.read() as s:
             cur = settings.get_settings(s)
