@@ -60,6 +60,13 @@ FIELD_TEXT: dict[Field, str] = {
 }
 
 
+# Table headers, translated when the columns are built (lupdate finds them here).
+ROW_HEADER = QT_TRANSLATE_NOOP("RosterImportDialog", "行号")
+PROBLEM_HEADER = QT_TRANSLATE_NOOP("RosterImportDialog", "问题")
+REASON_HEADER = QT_TRANSLATE_NOOP("RosterImportDialog", "拒绝原因")
+MAPPED_TO = QT_TRANSLATE_NOOP("RosterImportDialog", "→ {field}")
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
@@ -78,13 +85,13 @@ class PreviewTableModel(RowTableModel[PreviewRow]):
             return r.reason
 
         cols: list[Column[PreviewRow]] = [
-            Column(_tr("行号"), lambda r: r.row, align=Qt.AlignmentFlag.AlignRight
+            Column(_tr(ROW_HEADER), lambda r: r.row, align=Qt.AlignmentFlag.AlignRight
                    | Qt.AlignmentFlag.AlignVCenter, tooltip=reason),
-            Column(_tr("问题"), reason, tooltip=reason)]
+            Column(_tr(PROBLEM_HEADER), reason, tooltip=reason)]
         for i, text in enumerate(headers):
             title = f"{RosterPreview.column_letter(i)} {text}".strip()
             if i in mapped:
-                title += "\n" + _tr("→ {field}").format(field=_tr(FIELD_TEXT[mapped[i]]))
+                title += "\n" + _tr(MAPPED_TO).format(field=_tr(FIELD_TEXT[mapped[i]]))
             cols.append(Column(title, lambda r, i=i: r.values[i] if i < len(r.values) else "",
                                tooltip=reason))
         return cols
@@ -101,8 +108,9 @@ class PreviewTableModel(RowTableModel[PreviewRow]):
 class RejectionTableModel(RowTableModel[Rejection]):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__([
-            Column(_tr("行号"), lambda r: r.row, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-            Column(_tr("拒绝原因"), lambda r: r.reason, tooltip=lambda r: r.reason),
+            Column(_tr(ROW_HEADER), lambda r: r.row,
+                   align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            Column(_tr(REASON_HEADER), lambda r: r.reason, tooltip=lambda r: r.reason),
         ], parent)
 
 
@@ -149,9 +157,8 @@ class RosterImportDialog(QDialog):
         top.addSpacing(12)
         top.addWidget(QLabel(self.tr("工作表：")))
         top.addWidget(self.sheet_combo)
-        top.addWidget(QLabel(self.tr("表头在第")))
+        top.addWidget(QLabel(self.tr("表头所在行：")))
         top.addWidget(self.header_spin)
-        top.addWidget(QLabel(self.tr("行")))
 
         # ---- one combobox per target field
         self.mapping_box = QGroupBox(self.tr("列的对应关系（请核对；可以改）"))
@@ -159,7 +166,7 @@ class RosterImportDialog(QDialog):
         self.field_combos: dict[Field, QComboBox] = {}
         per_row = 4
         for n, f in enumerate(FIELD_TEXT):
-            lab = QLabel(self.tr(FIELD_TEXT[f]) + self.tr("："))
+            lab = QLabel(self.tr("{field}：").format(field=self.tr(FIELD_TEXT[f])))
             lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             combo = QComboBox()
             combo.setObjectName(f"map_{f}")
@@ -409,7 +416,7 @@ class RosterImportDialog(QDialog):
         dry = self.dry_run.isChecked()
 
         def work() -> ImportReport:
-            with ctx.tx() as s:
+            with (ctx.read() if dry else ctx.tx()) as s:   # a dry run writes nothing
                 return roster.import_roster(s, actor, path, sheet, dry_run=dry, mapping=mapping,
                                             header_row=header_row)
 

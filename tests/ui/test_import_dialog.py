@@ -136,3 +136,14 @@ def test_template_a_refused_file_and_nothing_clipped(qtbot, ctx, calls, tmp_path
     with qtbot.waitSignal(dlg.previewed, timeout=10_000):
         qtbot.mouseClick(dlg.choose_btn, Qt.MouseButton.LeftButton)
     assert "可导入 1 行" in dlg.summary.text() and dlg.import_btn.isEnabled()
+
+
+def test_a_dry_run_reports_and_writes_nothing(qtbot, ctx, calls, tmp_path):
+    dlg = open_dialog(qtbot, ctx, calls, write_rows(tmp_path / "r.xlsx", [["房号", "业主"], ["2-1-101", "王芳"]]))
+    dlg.dry_run.setChecked(True)
+    with qtbot.assertNotEmitted(dlg.imported):
+        qtbot.mouseClick(dlg.import_btn, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dlg.report is not None, timeout=20_000)
+    assert dlg.report.dry_run and dlg.result.text().startswith("试运行完成（没有写入）：将新增 1 行")
+    with ctx.read() as s:
+        assert rooms.search_rooms(s, ctx.actor, RoomQuery()) == []
