@@ -173,7 +173,7 @@ class UsersDialog(QDialog):
         add = QPushButton(self.tr("新建用户…"))
         edit = QPushButton(self.tr("编辑…"))
         reset = QPushButton(self.tr("重设密码…"))
-        self.toggle = QPushButton(self.tr("停用"))
+        self.toggle = QPushButton(self.tr("停用", "button"))
         close = QPushButton(self.tr("关闭"))
         add.clicked.connect(self._on_add)
         edit.clicked.connect(self._on_edit)
@@ -181,6 +181,7 @@ class UsersDialog(QDialog):
         self.toggle.clicked.connect(self._on_toggle)
         close.clicked.connect(self.accept)
         self.table.doubleClicked.connect(lambda _i: self._on_edit())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._sync_toggle())
         row = QHBoxLayout()
         for b in (add, edit, reset, self.toggle):
             row.addWidget(b)
@@ -199,6 +200,11 @@ class UsersDialog(QDialog):
         except AppError as e:
             dialogs.show_app_error(self, e)
         fit_columns(self.table)
+
+    def _sync_toggle(self) -> None:
+        u = self._current()
+        self.toggle.setText(self.tr("启用", "button") if u is not None and not u.active
+                            else self.tr("停用", "button"))
 
     def _current(self) -> UserRow | None:
         i = self.table.currentIndex()

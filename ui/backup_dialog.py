@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from app import backup
@@ -77,7 +78,7 @@ class RestoreDialog(QDialog):
         dlg = cls(ctx, window)
         if not dlg.exec() or dlg.chosen is None:
             return
-        if not dialogs.confirm(window, dlg.tr("从备份恢复"), dlg.tr(
+        if not dialogs.confirm(window, QCoreApplication.translate("RestoreDialog", "从备份恢复"), QCoreApplication.translate("RestoreDialog",
                 "用 {name} 替换当前数据库？\n当前数据库会另存保留。").format(name=dlg.chosen.name)):
             return
         try:
@@ -89,7 +90,7 @@ class RestoreDialog(QDialog):
             dialogs.show_app_error(window, e)
             ctx.database = open_database(ctx.paths)
             return
-        dialogs.info(window, dlg.tr("从备份恢复"), dlg.tr("已恢复。原数据库另存为：\n{aside}\n请重新登录。")
+        dialogs.info(window, QCoreApplication.translate("RestoreDialog", "从备份恢复"), QCoreApplication.translate("RestoreDialog", "已恢复。原数据库另存为：\n{aside}\n请重新登录。")
                      .format(aside=aside or "—"))
         window.restart_requested = True
         window.close()

@@ -71,9 +71,8 @@ def show_crash_dialog(text: str) -> None:
     if QApplication.instance() is None:
         print(text, file=sys.stderr)
         return
-    tr = QCoreApplication.translate
-    box = QMessageBox(QMessageBox.Icon.Critical, tr("crash", "程序出错"),
-                      tr("crash", "程序遇到一个意外错误，已记录到日志文件：\n{path}\n\n"
+    box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("crash", "程序出错"),
+                      QCoreApplication.translate("crash", "程序遇到一个意外错误，已记录到日志文件：\n{path}\n\n"
                                   "已保存的数据不受影响，可以继续工作。如果问题反复出现，请把日志文件发给技术支持。")
                       .format(path=_log_file or "?"))
     box.setDetailedText(text)

@@ -42,7 +42,6 @@ def run_gui(args) -> int:  # noqa: ANN001, C901 - the start-up sequence reads be
     app.setOrganizationName("FrontDesk")
     i18n.choose_font(app)
     i18n.install(app, args.lang or "zh_CN")
-    tr = QCoreApplication.translate
 
     try:
         database = open_database(paths)
@@ -52,7 +51,7 @@ def run_gui(args) -> int:  # noqa: ANN001, C901 - the start-up sequence reads be
             if database is None:
                 return 1
         else:
-            dialogs.error(None, tr("launcher", "无法打开数据库"), e.message)
+            dialogs.error(None, QCoreApplication.translate("launcher", "无法打开数据库"), e.message)
             return 1
     ctx = AppContext(paths=paths, database=database)
     with ctx.read() as s:
@@ -100,7 +99,7 @@ def run_gui(args) -> int:  # noqa: ANN001, C901 - the start-up sequence reads be
             return 0
     hint = ""
     if args.demo:
-        hint = tr("launcher", "演示账号：zhang / zhang1234（客服主管）、li / li123456（客服助理）、"
+        hint = QCoreApplication.translate("launcher", "演示账号：zhang / zhang1234（客服主管）、li / li123456（客服助理）、"
                               "wang / wang1234（收费员）、admin / admin1234（系统管理员）")
     code = 0
     while True:
@@ -139,21 +138,19 @@ def _offer_restore(paths: Paths, message: str):  # noqa: ANN202
     from app import backup
     from app.database import open_database
     from ui import dialogs
-
-    tr = QCoreApplication.translate
     good = backup.newest_good_backup(paths)
     if good is None:
-        dialogs.error(None, tr("launcher", "数据库损坏"), tr(
+        dialogs.error(None, QCoreApplication.translate("launcher", "数据库损坏"), QCoreApplication.translate(
             "launcher", "{message}\n\n文件保持原样，没有被改动。没有找到可用的备份，请联系技术支持。")
             .format(message=message))
         return None
-    if not dialogs.confirm(None, tr("launcher", "数据库损坏"), tr(
+    if not dialogs.confirm(None, QCoreApplication.translate("launcher", "数据库损坏"), QCoreApplication.translate(
             "launcher", "{message}\n\n文件保持原样，没有被改动。\n是否从最新的完好备份恢复？\n"
                         "备份时间：{when}\n（损坏的文件会另存保留）").format(
             message=message, when=good.taken_at.strftime("%Y-%m-%d %H:%M"))):
         return None
     aside = backup.restore(paths, good.path)
-    dialogs.info(None, tr("launcher", "已恢复"), tr(
+    dialogs.info(None, QCoreApplication.translate("launcher", "已恢复"), QCoreApplication.translate(
         "launcher", "已从 {when} 的备份恢复。损坏的文件另存为：\n{aside}").format(
         when=good.taken_at.strftime("%Y-%m-%d %H:%M"), aside=aside))
     return open_database(paths)

@@ -186,6 +186,7 @@ class RoomsPanel(QWidget):
         self.people.doubleClicked.connect(lambda _i: self._on_edit_person())
         self.people.selectionModel().currentRowChanged.connect(lambda *_: self._sync_buttons())
         self.add_btn.clicked.connect(self._on_add_room)
+        self.import_btn.clicked.connect(self._on_import)
         self.edit_room_btn.clicked.connect(self._on_edit_room)
         self.toggle_room_btn.clicked.connect(self._on_toggle_room)
         self.add_person_btn.clicked.connect(self._on_add_person)
@@ -256,8 +257,10 @@ class RoomsPanel(QWidget):
         if selected is not None:
             for i, r in enumerate(self.model.rows()):
                 if r.id == selected:
-                    self.table.selectRow(i)
-                    self.show_room(selected)
+                    before = self.detail
+                    self.table.selectRow(i)  # a new current row: _on_table_current shows the room
+                    if self.detail is before:  # the current row did not change: show it here
+                        self.show_room(selected)
                     return
         if n == 1:
             self.table.selectRow(0)
@@ -359,6 +362,13 @@ class RoomsPanel(QWidget):
             self.search.setText(row.code)
             self._changed("room")
             self.refresh()
+
+    def _on_import(self) -> None:
+        from ui.import_dialog import RosterImportDialog
+
+        dlg = RosterImportDialog(self.ctx, self)
+        dlg.imported.connect(lambda: self._changed("roster", "room", "person"))
+        dlg.exec()
 
     def _on_edit_room(self) -> None:
         if self.detail is None or not self.can_edit:

@@ -1,0 +1,1559 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>AdminSetupDialog</name>
+    <message>
+        <source>首次使用：建立管理员账号</source>
+        <translation>First Use: Create Administrator Account</translation>
+    </message>
+    <message>
+        <source>欢迎使用 FrontDesk 物业客服台。请先填写小区信息并建立系统管理员账号，之后用它登录并为客服人员建立账号。</source>
+        <translation>Welcome to FrontDesk Property Service Desk. First enter your community&apos;s details and create the administrator account, then sign in with it to create accounts for your service staff.</translation>
+    </message>
+    <message>
+        <source>小区名称</source>
+        <translation>Community name</translation>
+    </message>
+    <message>
+        <source>物业公司</source>
+        <translation>Property company</translation>
+    </message>
+    <message>
+        <source>管理员用户名</source>
+        <translation>Administrator username</translation>
+    </message>
+    <message>
+        <source>显示名</source>
+        <translation>Display name</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>再次输入密码</source>
+        <translation>Confirm password</translation>
+    </message>
+    <message>
+        <source>如：中天雅苑</source>
+        <translation>e.g. Zhongtian Yayuan</translation>
+    </message>
+    <message>
+        <source>如：中天物业服务有限公司</source>
+        <translation>e.g. Zhongtian Property Services Co., Ltd.</translation>
+    </message>
+    <message>
+        <source>请填写小区名称</source>
+        <translation>Please enter the community name</translation>
+    </message>
+    <message>
+        <source>请填写物业公司名称（用于接听电话的问候语）</source>
+        <translation>Please enter the property company name (used in the phone greeting)</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致</source>
+        <translation>The passwords do not match</translation>
+    </message>
+</context>
+<context>
+    <name>AuditDialog</name>
+    <message>
+        <source>审计日志</source>
+        <translation>Audit Log</translation>
+    </message>
+    <message>
+        <source>内容包含…（房号、姓名、摘要）</source>
+        <translation>Contains… (room no., name, summary)</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>查询</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>用户</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <source>摘要</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <source>修改前后</source>
+        <translation>Before / After</translation>
+    </message>
+    <message>
+        <source>内容含“{t}”</source>
+        <translation>Contains &quot;{t}&quot;</translation>
+    </message>
+    <message>
+        <source>用户 {u}</source>
+        <translation>User {u}</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>修改前：{before}
+修改后：{after}</source>
+        <translation>Before: {before}
+After: {after}</translation>
+    </message>
+</context>
+<context>
+    <name>ExportButtons</name>
+    <message>
+        <source>导出 Excel…</source>
+        <translation>Export Excel…</translation>
+    </message>
+    <message>
+        <source>导出 PDF…</source>
+        <translation>Export PDF…</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel Workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF Files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>导出</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>已导出 {n} 行到 {path}</source>
+        <translation>Exported {n} rows to {path}</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+</context>
+<context>
+    <name>FormDialog</name>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>FrontDesk 物业客服台</source>
+        <translation>FrontDesk Property Service Desk</translation>
+    </message>
+    <message>
+        <source>房屋与业主</source>
+        <translation>Rooms &amp;&amp; Owners</translation>
+    </message>
+    <message>
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>导入花名册…</source>
+        <translation>Import Roster…</translation>
+    </message>
+    <message>
+        <source>导出月报…</source>
+        <translation>Export Monthly Report…</translation>
+    </message>
+    <message>
+        <source>立即备份</source>
+        <translation>Back Up Now</translation>
+    </message>
+    <message>
+        <source>从备份恢复…</source>
+        <translation>Restore from Backup…</translation>
+    </message>
+    <message>
+        <source>检查数据库</source>
+        <translation>Check Database</translation>
+    </message>
+    <message>
+        <source>锁定窗口</source>
+        <translation>Lock Window</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <source>设置(&amp;S)</source>
+        <translation>&amp;Settings</translation>
+    </message>
+    <message>
+        <source>小区与程序设置…</source>
+        <translation>Community &amp;&amp; App Settings…</translation>
+    </message>
+    <message>
+        <source>员工、施工单位与开发商…</source>
+        <translation>Staff, Contractors &amp;&amp; Developers…</translation>
+    </message>
+    <message>
+        <source>用户与权限…</source>
+        <translation>Users &amp;&amp; Permissions…</translation>
+    </message>
+    <message>
+        <source>审计日志…</source>
+        <translation>Audit Log…</translation>
+    </message>
+    <message>
+        <source>修改我的密码…</source>
+        <translation>Change My Password…</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>数据位置…</source>
+        <translation>Data Locations…</translation>
+    </message>
+    <message>
+        <source>关于 FrontDesk</source>
+        <translation>About FrontDesk</translation>
+    </message>
+    <message>
+        <source>当前用户：{name}（{role}）</source>
+        <translation>Current user: {name} ({role})</translation>
+    </message>
+    <message>
+        <source>数据库：{where}</source>
+        <translation>Database: {where}</translation>
+    </message>
+    <message>
+        <source>已备份到 {path}</source>
+        <translation>Backed up to {path}</translation>
+    </message>
+    <message>
+        <source>正在备份…</source>
+        <translation>Backing up…</translation>
+    </message>
+    <message>
+        <source>数据库有问题：{p}</source>
+        <translation>Database problem: {p}</translation>
+    </message>
+    <message>
+        <source>审计日志异常：{p}</source>
+        <translation>Audit log problem: {p}</translation>
+    </message>
+    <message>
+        <source>数据库完好，审计日志哈希链完整。</source>
+        <translation>The database is intact and the audit log hash chain is complete.</translation>
+    </message>
+    <message>
+        <source>正在检查…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>密码已修改</source>
+        <translation>Password Changed</translation>
+    </message>
+    <message>
+        <source>数据位置</source>
+        <translation>Data Locations</translation>
+    </message>
+    <message>
+        <source>数据库：{db}
+数据目录：{data}
+自动备份：{backups}
+日志：{logs}</source>
+        <translation>Database: {db}
+Data folder: {data}
+Automatic backups: {backups}
+Logs: {logs}</translation>
+    </message>
+    <message>
+        <source>FrontDesk 物业客服台 {version}
+离线运行的物业客服中心工作台。</source>
+        <translation>FrontDesk Property Service Desk {version}
+An offline workstation for property-management service centers.</translation>
+    </message>
+    <message>
+        <source>窗口已锁定</source>
+        <translation>Window Locked</translation>
+    </message>
+    <message>
+        <source>退出程序</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <source>退出 FrontDesk？未保存的输入将丢失。</source>
+        <translation>Exit FrontDesk? Unsaved input will be lost.</translation>
+    </message>
+    <message>
+        <source>已锁定</source>
+        <translation>Locked</translation>
+    </message>
+</context>
+<context>
+    <name>MonthExportDialog</name>
+    <message>
+        <source>导出月报</source>
+        <translation>Export Monthly Report</translation>
+    </message>
+    <message>
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>同时生成 PDF 报告</source>
+        <translation>Also create a PDF report</translation>
+    </message>
+    <message>
+        <source>月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>保存为</source>
+        <translation>Save as</translation>
+    </message>
+    <message>
+        <source>生成</source>
+        <translation>Generate</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>保存月报</source>
+        <translation>Save Monthly Report</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel Workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>文件夹不存在：{path}</source>
+        <translation>Folder does not exist: {path}</translation>
+    </message>
+    <message>
+        <source>正在生成 {month} 月报…</source>
+        <translation>Generating the monthly report for {month}…</translation>
+    </message>
+    <message>
+        <source>正在生成月报…</source>
+        <translation>Generating monthly report…</translation>
+    </message>
+</context>
+<context>
+    <name>PartyForm</name>
+    <message>
+        <source>新增施工单位</source>
+        <translation>New Contractor</translation>
+    </message>
+    <message>
+        <source>编辑施工单位</source>
+        <translation>Edit Contractor</translation>
+    </message>
+    <message>
+        <source>单位名称</source>
+        <translation>Company name</translation>
+    </message>
+    <message>
+        <source>新增开发商</source>
+        <translation>New Developer</translation>
+    </message>
+    <message>
+        <source>编辑开发商</source>
+        <translation>Edit Developer</translation>
+    </message>
+    <message>
+        <source>开发商名称</source>
+        <translation>Developer name</translation>
+    </message>
+    <message>
+        <source>联系人</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>合作中</source>
+        <translation>Active</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>修改密码：{name}</source>
+        <translation>Change Password: {name}</translation>
+    </message>
+    <message>
+        <source>原密码</source>
+        <translation>Current password</translation>
+    </message>
+    <message>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation>Confirm password</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致</source>
+        <translation>The passwords do not match</translation>
+    </message>
+</context>
+<context>
+    <name>PersonDialog</name>
+    <message>
+        <source>编辑人员</source>
+        <translation>Edit Person</translation>
+    </message>
+    <message>
+        <source>添加人员</source>
+        <translation>Add Person</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>身份</source>
+        <translation>Relation</translation>
+    </message>
+    <message>
+        <source>手机/电话</source>
+        <translation>Mobile/Phone</translation>
+    </message>
+    <message>
+        <source>备用电话</source>
+        <translation>Alt. phone</translation>
+    </message>
+    <message>
+        <source>证件类型</source>
+        <translation>ID type</translation>
+    </message>
+    <message>
+        <source>证件号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>外籍人员</source>
+        <translation>Foreign national</translation>
+    </message>
+    <message>
+        <source>是（需填外籍人员登记表）</source>
+        <translation>Yes (Foreigner Registration Form required)</translation>
+    </message>
+    <message>
+        <source>入住日期</source>
+        <translation>Move-in date</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreDialog</name>
+    <message>
+        <source>从备份恢复</source>
+        <translation>Restore from Backup</translation>
+    </message>
+    <message>
+        <source>选择要恢复的备份。当前数据库会另存保留（文件名带 replaced），不会被删除。恢复后需要重新登录。</source>
+        <translation>Choose the backup to restore. The current database is kept under another name (with &quot;replaced&quot; in the file name), not deleted. You will need to sign in again after restoring.</translation>
+    </message>
+    <message>
+        <source>备份时间</source>
+        <translation>Backup time</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>选择其他文件…</source>
+        <translation>Choose Another File…</translation>
+    </message>
+    <message>
+        <source>恢复所选备份</source>
+        <translation>Restore Selected Backup</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>选择备份文件</source>
+        <translation>Choose Backup File</translation>
+    </message>
+    <message>
+        <source>SQLite 数据库 (*.sqlite3 *.db);;所有文件 (*)</source>
+        <translation>SQLite Databases (*.sqlite3 *.db);;All Files (*)</translation>
+    </message>
+    <message>
+        <source>用 {name} 替换当前数据库？
+当前数据库会另存保留。</source>
+        <translation>Replace the current database with {name}?
+The current database will be kept aside.</translation>
+    </message>
+    <message>
+        <source>已恢复。原数据库另存为：
+{aside}
+请重新登录。</source>
+        <translation>Restored. The previous database was kept as:
+{aside}
+Please sign in again.</translation>
+    </message>
+</context>
+<context>
+    <name>RoomDialog</name>
+    <message>
+        <source>编辑房屋</source>
+        <translation>Edit Room</translation>
+    </message>
+    <message>
+        <source>新增房屋</source>
+        <translation>New Room</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>楼栋-单元-房号，如 3-2-1201；公共区域如 公共-配电室</source>
+        <translation>Building-Unit-Room, e.g. 3-2-1201; common areas e.g. 公共-配电室</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>公共区域填写，如 配电室</source>
+        <translation>For common areas, e.g. Electrical room</translation>
+    </message>
+    <message>
+        <source>建筑面积（㎡）</source>
+        <translation>Floor area (m²)</translation>
+    </message>
+    <message>
+        <source>楼层</source>
+        <translation>Floor</translation>
+    </message>
+    <message>
+        <source>留空则按房号推算</source>
+        <translation>Leave blank to work it out from the room no.</translation>
+    </message>
+    <message>
+        <source>入住状态</source>
+        <translation>Occupancy</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>面积请填写数字，如 89.50</source>
+        <translation>Area must be a number, e.g. 89.50</translation>
+    </message>
+    <message>
+        <source>楼层请填写整数</source>
+        <translation>Floor must be a whole number</translation>
+    </message>
+</context>
+<context>
+    <name>RoomsPanel</name>
+    <message>
+        <source>输入房号、姓名或电话查找（如 3-2-1201、王、1380013）</source>
+        <translation>Search by room no., name or phone (e.g. 3-2-1201, Wang, 1380013)</translation>
+    </message>
+    <message>
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <source>含已停用</source>
+        <translation>Include inactive</translation>
+    </message>
+    <message>
+        <source>显示完整信息</source>
+        <translation>Show full details</translation>
+    </message>
+    <message>
+        <source>显示完整的电话和证件号码（会记入审计日志）</source>
+        <translation>Show full phone and ID numbers (recorded in the audit log)</translation>
+    </message>
+    <message>
+        <source>新增房屋…</source>
+        <translation>New Room…</translation>
+    </message>
+    <message>
+        <source>导入花名册…</source>
+        <translation>Import Roster…</translation>
+    </message>
+    <message>
+        <source>查找：</source>
+        <translation>Find:</translation>
+    </message>
+    <message>
+        <source>房屋与业主</source>
+        <translation>Rooms &amp; Owners</translation>
+    </message>
+    <message>
+        <source>房屋信息</source>
+        <translation>Room Details</translation>
+    </message>
+    <message>
+        <source>备注：</source>
+        <translation>Notes:</translation>
+    </message>
+    <message>
+        <source>打印：</source>
+        <translation>Print:</translation>
+    </message>
+    <message>
+        <source>编辑房屋…</source>
+        <translation>Edit Room…</translation>
+    </message>
+    <message>
+        <source>停用房屋</source>
+        <translation>Deactivate Room</translation>
+    </message>
+    <message>
+        <source>添加人员…</source>
+        <translation>Add Person…</translation>
+    </message>
+    <message>
+        <source>编辑人员…</source>
+        <translation>Edit Person…</translation>
+    </message>
+    <message>
+        <source>注销登记</source>
+        <translation>End Registration</translation>
+    </message>
+    <message>
+        <source>搬离、过户等：保留历史，不再作为当前住户</source>
+        <translation>Moved out, ownership transferred, etc.: history is kept, but no longer a current occupant</translation>
+    </message>
+    <message>
+        <source>打印登记表…</source>
+        <translation>Print Register…</translation>
+    </message>
+    <message>
+        <source>打印《房屋业主登记表》供业主核对签字</source>
+        <translation>Print the Room &amp; Owner Register for the owner to check and sign</translation>
+    </message>
+    <message>
+        <source>业主与住户</source>
+        <translation>Owners &amp; Residents</translation>
+    </message>
+    <message>
+        <source>在左侧选择一间房屋，查看业主和住户。</source>
+        <translation>Select a room on the left to see its owners and residents.</translation>
+    </message>
+    <message>
+        <source>查找“{text}”</source>
+        <translation>Search &quot;{text}&quot;</translation>
+    </message>
+    <message>
+        <source>不含已停用</source>
+        <translation>Excluding inactive</translation>
+    </message>
+    <message>
+        <source>，向下滚动加载更多</source>
+        <translation>; scroll down to load more</translation>
+    </message>
+    <message>
+        <source>找到 {n} 间{more}</source>
+        <translation>{n} rooms found{more}</translation>
+    </message>
+    <message>
+        <source>{area} ㎡</source>
+        <translation>{area} m²</translation>
+    </message>
+    <message>
+        <source>面积未填</source>
+        <translation>Area not set</translation>
+    </message>
+    <message>
+        <source>{floor} 层</source>
+        <translation>Floor {floor}</translation>
+    </message>
+    <message>
+        <source>（已停用）</source>
+        <translation> (inactive)</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>登记表尚未打印</source>
+        <translation>Register not printed yet</translation>
+    </message>
+    <message>
+        <source>补打</source>
+        <translation>Reprint</translation>
+    </message>
+    <message>
+        <source>打印</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <source>登记表已打印 {n} 次，最近一次 {when}（{how}，{who}）</source>
+        <translation>Register printed {n} time(s), last on {when} ({how}, {who})</translation>
+    </message>
+    <message>
+        <source>启用房屋</source>
+        <translation>Reactivate Room</translation>
+    </message>
+    <message>
+        <source>恢复登记</source>
+        <translation>Restore Registration</translation>
+    </message>
+    <message>
+        <source>停用 {code}？停用后不再出现在查找结果和房号补全中，历史记录保留。</source>
+        <translation>Deactivate {code}? It will no longer appear in search results or room no. completion; its history is kept.</translation>
+    </message>
+    <message>
+        <source>注销 {name} 在 {code} 的{rel}登记？人员资料和历史记录保留。</source>
+        <translation>End {name}&apos;s registration as {rel} of {code}? The person&apos;s details and history are kept.</translation>
+    </message>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>楼层</source>
+        <translation>Floor</translation>
+    </message>
+    <message>
+        <source>面积（㎡）</source>
+        <translation>Area (m²)</translation>
+    </message>
+    <message>
+        <source>入住状态</source>
+        <translation>Occupancy</translation>
+    </message>
+    <message>
+        <source>业主/住户</source>
+        <translation>Owners/Residents</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>身份</source>
+        <translation>Relation</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>（外籍）</source>
+        <translation> (foreign)</translation>
+    </message>
+    <message>
+        <source>证件</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>入住日期</source>
+        <translation>Move-in date</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>有效</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>已注销</source>
+        <translation>Ended</translation>
+    </message>
+</context>
+<context>
+    <name>RosterImportDialog</name>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>楼栋</source>
+        <translation>Building</translation>
+    </message>
+    <message>
+        <source>单元</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <source>室号</source>
+        <translation>Apt. no.</translation>
+    </message>
+    <message>
+        <source>建筑面积</source>
+        <translation>Floor area</translation>
+    </message>
+    <message>
+        <source>房屋类型</source>
+        <translation>Room type</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>关系</source>
+        <translation>Relation</translation>
+    </message>
+    <message>
+        <source>手机</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <source>备用电话</source>
+        <translation>Alt. phone</translation>
+    </message>
+    <message>
+        <source>证件类型</source>
+        <translation>ID type</translation>
+    </message>
+    <message>
+        <source>证件号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>入住日期</source>
+        <translation>Move-in date</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>行号</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>拒绝原因</source>
+        <translation>Rejection reason</translation>
+    </message>
+    <message>
+        <source>→ {field}</source>
+        <translation>→ {field}</translation>
+    </message>
+    <message>
+        <source>导入花名册</source>
+        <translation>Import Roster</translation>
+    </message>
+    <message>
+        <source>请选择客户的房屋与业主花名册（Excel .xlsx）</source>
+        <translation>Choose the client&apos;s room and owner roster (Excel .xlsx)</translation>
+    </message>
+    <message>
+        <source>选择文件…</source>
+        <translation>Choose File…</translation>
+    </message>
+    <message>
+        <source>文件：</source>
+        <translation>File:</translation>
+    </message>
+    <message>
+        <source>工作表：</source>
+        <translation>Sheet:</translation>
+    </message>
+    <message>
+        <source>列的对应关系（请核对；可以改）</source>
+        <translation>Column mapping (please check; you can change it)</translation>
+    </message>
+    <message>
+        <source>表头所在行：</source>
+        <translation>Header row:</translation>
+    </message>
+    <message>
+        <source>{field}：</source>
+        <translation>{field}:</translation>
+    </message>
+    <message>
+        <source>只看有问题的行</source>
+        <translation>Only rows with problems</translation>
+    </message>
+    <message>
+        <source>尚未选择文件。</source>
+        <translation>No file selected yet.</translation>
+    </message>
+    <message>
+        <source>预览</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>导入结果</source>
+        <translation>Import Results</translation>
+    </message>
+    <message>
+        <source>保存模板…</source>
+        <translation>Save Template…</translation>
+    </message>
+    <message>
+        <source>只检查，不写入</source>
+        <translation>Check only, don&apos;t write</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>另存被拒绝的行…</source>
+        <translation>Save Rejected Rows…</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>当前岗位无权导入花名册</source>
+        <translation>Your role is not allowed to import rosters</translation>
+    </message>
+    <message>
+        <source>选择花名册</source>
+        <translation>Choose Roster</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)</source>
+        <translation>Excel Workbooks (*.xlsx *.xlsm);;All Files (*)</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <source>正在读取花名册…</source>
+        <translation>Reading roster…</translation>
+    </message>
+    <message>
+        <source>（不导入）</source>
+        <translation>(don&apos;t import)</translation>
+    </message>
+    <message>
+        <source>共 {total} 行：可导入 {valid} 行，将拒绝 {rejected} 行（红色），重复 {dup} 行将合并，跳过 {skipped} 行（合计行等）。</source>
+        <translation>{total} rows: {valid} can be imported, {rejected} will be rejected (red), {dup} duplicates will be merged, {skipped} skipped (totals etc.).</translation>
+    </message>
+    <message>
+        <source>正在导入…</source>
+        <translation>Importing…</translation>
+    </message>
+    <message>
+        <source>正在导入花名册…</source>
+        <translation>Importing roster…</translation>
+    </message>
+    <message>
+        <source>试运行完成（没有写入）：将新增 {imported} 行，更新 {updated} 行，未变 {unchanged} 行，合并重复 {dup} 行，拒绝 {rejected} 行。</source>
+        <translation>Dry run complete (nothing written): would add {imported} rows, update {updated}, leave {unchanged} unchanged, merge {dup} duplicates, reject {rejected}.</translation>
+    </message>
+    <message>
+        <source>导入完成：新增 {imported} 行，更新 {updated} 行，未变 {unchanged} 行，合并重复 {dup} 行，拒绝 {rejected} 行。新建房屋 {rooms} 间、人员 {persons} 人。</source>
+        <translation>Import complete: {imported} rows added, {updated} updated, {unchanged} unchanged, {dup} duplicates merged, {rejected} rejected. Created {rooms} rooms and {persons} people.</translation>
+    </message>
+    <message>
+        <source>被拒绝的行见下表，可“另存被拒绝的行…”改正后再导入。</source>
+        <translation>Rejected rows are listed below. Use &quot;Save Rejected Rows…&quot;, correct them, then import again.</translation>
+    </message>
+    <message>
+        <source>保存花名册模板</source>
+        <translation>Save Roster Template</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel Workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>花名册模板.xlsx</source>
+        <translation>roster-template.xlsx</translation>
+    </message>
+    <message>
+        <source>保存模板</source>
+        <translation>Save Template</translation>
+    </message>
+    <message>
+        <source>模板已保存到 {path}</source>
+        <translation>Template saved to {path}</translation>
+    </message>
+    <message>
+        <source>另存被拒绝的行</source>
+        <translation>Save Rejected Rows</translation>
+    </message>
+    <message>
+        <source>被拒绝的行.xlsx</source>
+        <translation>rejected-rows.xlsx</translation>
+    </message>
+    <message>
+        <source>已保存 {n} 行到 {path}。改正后可再次导入，已导入的行不会重复。</source>
+        <translation>Saved {n} rows to {path}. Correct them and import again; rows already imported will not be duplicated.</translation>
+    </message>
+</context>
+<context>
+    <name>Runner</name>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请稍候</source>
+        <translation>Please wait</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>小区与程序设置</source>
+        <translation>Community &amp; App Settings</translation>
+    </message>
+    <message>
+        <source>小区名称</source>
+        <translation>Community name</translation>
+    </message>
+    <message>
+        <source>物业公司</source>
+        <translation>Property company</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>客服电话</source>
+        <translation>Service phone</translation>
+    </message>
+    <message>
+        <source>无操作自动锁定（分钟）</source>
+        <translation>Auto-lock after inactivity (minutes)</translation>
+    </message>
+    <message>
+        <source>界面语言</source>
+        <translation>Interface language</translation>
+    </message>
+    <message>
+        <source>留空则自动使用系统中的中文字体</source>
+        <translation>Leave blank to use a Chinese font installed on the system</translation>
+    </message>
+    <message>
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>打印字体文件</source>
+        <translation>Print font file</translation>
+    </message>
+    <message>
+        <source>选择字体文件</source>
+        <translation>Choose Font File</translation>
+    </message>
+    <message>
+        <source>TrueType 字体 (*.ttf *.ttc)</source>
+        <translation>TrueType Fonts (*.ttf *.ttc)</translation>
+    </message>
+    <message>
+        <source>界面语言将在下次启动时生效。</source>
+        <translation>The interface language will change the next time FrontDesk starts.</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>登录 — FrontDesk 物业客服台</source>
+        <translation>Sign In — FrontDesk Property Service Desk</translation>
+    </message>
+    <message>
+        <source>物业客服台</source>
+        <translation>Property Service Desk</translation>
+    </message>
+    <message>
+        <source>FrontDesk 物业客服台</source>
+        <translation>FrontDesk Property Service Desk</translation>
+    </message>
+    <message>
+        <source>窗口已锁定。请输入 {name} 的密码继续，未保存的内容仍在。</source>
+        <translation>The window is locked. Enter {name}&apos;s password to continue; unsaved work is still there.</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <source>登录</source>
+        <translation>Sign In</translation>
+    </message>
+    <message>
+        <source>退出程序</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <source>请填写用户名</source>
+        <translation>Please enter your username</translation>
+    </message>
+    <message>
+        <source>只能由锁定前的用户解锁</source>
+        <translation>Only the user who locked the window can unlock it</translation>
+    </message>
+</context>
+<context>
+    <name>SlipPrinter</name>
+    <message>
+        <source>正在生成{title}…</source>
+        <translation>Generating {title}…</translation>
+    </message>
+    <message>
+        <source>打印预览 — {title} {serial}</source>
+        <translation>Print Preview — {title} {serial}</translation>
+    </message>
+    <message>
+        <source>另存为 PDF…</source>
+        <translation>Save as PDF…</translation>
+    </message>
+    <message>
+        <source>另存为 PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF Files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>无法写入 {path}：{err}</source>
+        <translation>Cannot write {path}: {err}</translation>
+    </message>
+</context>
+<context>
+    <name>StaffDialog</name>
+    <message>
+        <source>员工、施工单位与开发商</source>
+        <translation>Staff, Contractors &amp; Developers</translation>
+    </message>
+    <message>
+        <source>工作证号</source>
+        <translation>Staff ID</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>在职</source>
+        <translation>Employed</translation>
+    </message>
+    <message>
+        <source>离职</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>联系人</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>员工</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <source>施工单位</source>
+        <translation>Contractors</translation>
+    </message>
+    <message>
+        <source>合作中</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>已停用</source>
+        <translation>Inactive</translation>
+    </message>
+    <message>
+        <source>开发商</source>
+        <translation>Developers</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>StaffForm</name>
+    <message>
+        <source>编辑员工</source>
+        <translation>Edit Staff Member</translation>
+    </message>
+    <message>
+        <source>新增员工</source>
+        <translation>New Staff Member</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>工作证号</source>
+        <translation>Staff ID</translation>
+    </message>
+    <message>
+        <source>部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>在职</source>
+        <translation>Employed</translation>
+    </message>
+</context>
+<context>
+    <name>UserDialog</name>
+    <message>
+        <source>编辑用户</source>
+        <translation>Edit User</translation>
+    </message>
+    <message>
+        <source>新建用户</source>
+        <translation>New User</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>岗位</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>初始密码</source>
+        <translation>Initial password</translation>
+    </message>
+</context>
+<context>
+    <name>UsersDialog</name>
+    <message>
+        <source>用户与权限</source>
+        <translation>Users &amp; Permissions</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>岗位</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Enabled</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>最近登录</source>
+        <translation>Last sign-in</translation>
+    </message>
+    <message>
+        <source>新建用户…</source>
+        <translation>New User…</translation>
+    </message>
+    <message>
+        <source>编辑…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>重设密码…</source>
+        <translation>Reset Password…</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <comment>button</comment>
+        <translation>Disable</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>全部用户</source>
+        <translation>All Users</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <comment>button</comment>
+        <translation>Enable</translation>
+    </message>
+    <message>
+        <source>重设密码</source>
+        <translation>Reset Password</translation>
+    </message>
+    <message>
+        <source>已为 {name} 设置新密码。</source>
+        <translation>A new password has been set for {name}.</translation>
+    </message>
+</context>
+<context>
+    <name>_ListTab</name>
+    <message>
+        <source>新增…</source>
+        <translation>New…</translation>
+    </message>
+    <message>
+        <source>编辑…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+</context>
+<context>
+    <name>crash</name>
+    <message>
+        <source>程序出错</source>
+        <translation>Unexpected Error</translation>
+    </message>
+    <message>
+        <source>程序遇到一个意外错误，已记录到日志文件：
+{path}
+
+已保存的数据不受影响，可以继续工作。如果问题反复出现，请把日志文件发给技术支持。</source>
+        <translation>FrontDesk ran into an unexpected error. It was written to the log file:
+{path}
+
+Saved data is not affected and you can keep working. If it happens again, send the log file to support.</translation>
+    </message>
+</context>
+<context>
+    <name>labels</name>
+    <message>
+        <source>住宅</source>
+        <translation>Residential</translation>
+    </message>
+    <message>
+        <source>商铺</source>
+        <translation>Shop</translation>
+    </message>
+    <message>
+        <source>公共区域</source>
+        <translation>Common area</translation>
+    </message>
+    <message>
+        <source>已入住</source>
+        <translation>Occupied</translation>
+    </message>
+    <message>
+        <source>空置A 已接管未售</source>
+        <translation>Vacant A: handed over, unsold</translation>
+    </message>
+    <message>
+        <source>空置B 已售未入住</source>
+        <translation>Vacant B: sold, not moved in</translation>
+    </message>
+    <message>
+        <source>空置C 已入住未装修</source>
+        <translation>Vacant C: keys collected, not renovated</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>业主</source>
+        <translation>Owner</translation>
+    </message>
+    <message>
+        <source>住户</source>
+        <translation>Resident</translation>
+    </message>
+    <message>
+        <source>租户</source>
+        <translation>Tenant</translation>
+    </message>
+    <message>
+        <source>身份证</source>
+        <translation>ID card</translation>
+    </message>
+    <message>
+        <source>驾驶证</source>
+        <translation>Driver&apos;s license</translation>
+    </message>
+    <message>
+        <source>护照</source>
+        <translation>Passport</translation>
+    </message>
+    <message>
+        <source>其他证件</source>
+        <translation>Other ID</translation>
+    </message>
+    <message>
+        <source>客服主管</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>客服助理</source>
+        <translation>Assistant</translation>
+    </message>
+    <message>
+        <source>收费员</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <source>系统管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>每日自动</source>
+        <translation>Daily (auto)</translation>
+    </message>
+    <message>
+        <source>退出时自动</source>
+        <translation>On exit (auto)</translation>
+    </message>
+    <message>
+        <source>手动</source>
+        <translation>Manual</translation>
+    </message>
+    <message>
+        <source>升级前</source>
+        <translation>Before upgrade</translation>
+    </message>
+    <message>
+        <source>恢复前</source>
+        <translation>Before restore</translation>
+    </message>
+</context>
+<context>
+    <name>launcher</name>
+    <message>
+        <source>无法打开数据库</source>
+        <translation>Cannot Open the Database</translation>
+    </message>
+    <message>
+        <source>演示账号：zhang / zhang1234（客服主管）、li / li123456（客服助理）、wang / wang1234（收费员）、admin / admin1234（系统管理员）</source>
+        <translation>Demo accounts: zhang / zhang1234 (Supervisor), li / li123456 (Assistant), wang / wang1234 (Cashier), admin / admin1234 (Administrator)</translation>
+    </message>
+    <message>
+        <source>数据库损坏</source>
+        <translation>Database Damaged</translation>
+    </message>
+    <message>
+        <source>{message}
+
+文件保持原样，没有被改动。没有找到可用的备份，请联系技术支持。</source>
+        <translation>{message}
+
+The file was left untouched. No usable backup was found; please contact support.</translation>
+    </message>
+    <message>
+        <source>{message}
+
+文件保持原样，没有被改动。
+是否从最新的完好备份恢复？
+备份时间：{when}
+（损坏的文件会另存保留）</source>
+        <translation>{message}
+
+The file was left untouched.
+Restore from the newest good backup?
+Backup time: {when}
+(The damaged file will be kept aside.)</translation>
+    </message>
+    <message>
+        <source>已恢复</source>
+        <translation>Restored</translation>
+    </message>
+    <message>
+        <source>已从 {when} 的备份恢复。损坏的文件另存为：
+{aside}</source>
+        <translation>Restored from the backup of {when}. The damaged file was kept as:
+{aside}</translation>
+    </message>
+</context>
+</TS>
