@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,8 +16,7 @@ from app.database import ensure_reference_data
 from app.roles import Actor, Role
 from db import migrate
 from db.engine import Database, make_database
-
-PG_URL = os.environ.get("FRONTDESK_TEST_PG_URL", "")
+from tests.pg import BACKENDS, pg_database
 
 
 @pytest.fixture(scope="session")
@@ -51,45 +49,14 @@ def db(paths: Paths) -> Iterator[Database]:
 @pytest.fixture(scope="session")
 def _pg_template() -> Iterator[str]:
     """A migrated template database on the PostgreSQL server named by FRONTDESK_TEST_PG_URL."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    admin_url = make_url(PG_URL)
-    name = f"fd_tpl_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    d = make_database(admin_url.set(database=name).render_as_string(hide_password=False))
-    migrate.upgrade(d.engine)
-    with d.Session.begin() as s:
-        ensure_reference_data(s)
-    d.dispose()
-    yield name
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def _pg_database(template: str) -> Iterator[Database]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    admin_url = make_url(PG_URL)
-    name = f"fd_t_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    d = make_database(admin_url.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield d
-    finally:
-        d.dispose()
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+    with pg_database("fd_tpl") as d:
+        migrate.upgrade(d.engine)
+        with d.Session.begin() as s:
+            ensure_reference_data(s)
+        name = d.engine.url.database
+        d.dispose()  # a template must have no open connections
+        assert name is not None
+        yield name
 
 
 @pytest.fixture(params=BACKENDS)
@@ -100,7 +67,8 @@ def any_db(request: pytest.FixtureRequest, paths: Paths) -> Iterator[Database]:
         yield d
         d.dispose()
     else:
-        yield from _pg_database(request.getfixturevalue("_pg_template"))
+        with pg_database(template=request.getfixturevalue("_pg_template")) as d:
+            yield d
 
 
 @pytest.fixture

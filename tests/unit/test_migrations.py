@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,17 +9,14 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from app import audit
 from db import migrate
 from db.engine import Database, make_database
 from db.models import Base
-
-PG_URL = os.environ.get("FRONTDESK_TEST_PG_URL", "")
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+from tests.pg import BACKENDS, pg_database
 
 
 @pytest.fixture(params=BACKENDS)
@@ -32,19 +27,8 @@ def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         yield d
         d.dispose()
         return
-    admin_url = make_url(PG_URL)
-    name = f"fd_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    d = make_database(admin_url.set(database=name).render_as_string(hide_password=False))
-    try:
+    with pg_database("fd_mig") as d:
         yield d
-    finally:
-        d.dispose()
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _include_name(name: str | None, type_: str, _parent: object) -> bool:
