@@ -34,18 +34,26 @@ class Perm(StrEnum):
     BACKUP = "backup"
     RESTORE = "restore"
     EXPORT_MONTH = "export_month"
+    LOG_CALLS = "log_calls"                  # 来电来访 entry, promises
+    DECIDE_SUGGESTIONS = "decide_suggestions"  # adopt / reject a suggestion
+    HANDLE_COMPLAINTS = "handle_complaints"  # intake, verify, handle, assign, record result
+    APPROVE_COMPLAINTS = "approve_complaints"  # agree a deadline, take escalations, close
+    DO_CALLBACKS = "do_callbacks"            # record a callback
+    PLAN_CALLBACKS = "plan_callbacks"        # adjust the monthly periodic plan
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.SUPERVISOR: frozenset({
         Perm.VIEW_ROOMS, Perm.EDIT_ROOMS, Perm.IMPORT_ROSTER, Perm.REVEAL_PHONE, Perm.REVEAL_ID,
         Perm.EDIT_STAFF, Perm.VIEW_AUDIT, Perm.EDIT_SETTINGS, Perm.BACKUP, Perm.EXPORT_MONTH,
+        Perm.LOG_CALLS, Perm.DECIDE_SUGGESTIONS, Perm.HANDLE_COMPLAINTS, Perm.APPROVE_COMPLAINTS,
+        Perm.DO_CALLBACKS, Perm.PLAN_CALLBACKS,
     }),
     Role.ASSISTANT: frozenset({
         Perm.VIEW_ROOMS, Perm.EDIT_ROOMS, Perm.IMPORT_ROSTER, Perm.REVEAL_PHONE, Perm.BACKUP,
-        Perm.EXPORT_MONTH,
+        Perm.EXPORT_MONTH, Perm.LOG_CALLS, Perm.HANDLE_COMPLAINTS, Perm.DO_CALLBACKS,
     }),
-    Role.CASHIER: frozenset({Perm.VIEW_ROOMS, Perm.REVEAL_PHONE, Perm.BACKUP}),
+    Role.CASHIER: frozenset({Perm.VIEW_ROOMS, Perm.REVEAL_PHONE, Perm.BACKUP, Perm.LOG_CALLS}),
     Role.ADMIN: frozenset({
         Perm.VIEW_ROOMS, Perm.EDIT_STAFF, Perm.VIEW_AUDIT, Perm.EDIT_SETTINGS, Perm.MANAGE_USERS,
         Perm.BACKUP, Perm.RESTORE,

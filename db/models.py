@@ -194,3 +194,148 @@ class PrintRecord(Base):
     username: Mapped[str] = mapped_column(String(64))
     reprint: Mapped[bool] = mapped_column(Boolean, default=False)
     output: Mapped[str] = mapped_column(String(16), default="printer")  # printer / pdf
+
+
+# ------------------------------------------------------------------ §一 reception log, §二 complaints, §七 callbacks
+
+
+class CallLog(Tracked, Base):
+    """来电来访记录: one call or visit at the counter."""
+
+    __tablename__ = "calls"
+    __table_args__ = (Index("ix_calls_room_at", "room_id", "at"), Index("ix_calls_kind_at", "kind", "at"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    channel: Mapped[str] = mapped_column(String(16))              # phone / visit
+    caller_name: Mapped[str] = mapped_column(String(64), default="")
+    contact: Mapped[str] = mapped_column(String(32), default="")
+    declined_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), nullable=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(16))                 # inquiry / suggestion / complaint / repair / help / praise
+    content: Mapped[str] = mapped_column(Text, default="")
+    action_taken: Mapped[str] = mapped_column(Text, default="")
+    taken_by: Mapped[str] = mapped_column(String(64), index=True)
+    duration_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), nullable=True)
+    repair_ref: Mapped[str] = mapped_column(String(32), default="")
+    suggestion_status: Mapped[str] = mapped_column(String(16), default="")  # "" / pending / adopted / rejected
+    suggestion_reason: Mapped[str] = mapped_column(Text, default="")
+    suggestion_decided_by: Mapped[str] = mapped_column(String(64), default="")
+    suggestion_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Promise(Tracked, Base):
+    """A definite time given for an answer (§一 程序9): tracked until kept."""
+
+    __tablename__ = "promises"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    what: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open / kept
+    kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    kept_by: Mapped[str] = mapped_column(String(64), default="")
+    kept_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Complaint(Tracked, Base):
+    """投诉 (§二); state codes and transitions live in app/complaints.py."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (Index("ix_complaints_room_category", "room_id", "category", "received_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    serial: Mapped[str] = mapped_column(String(32), unique=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    channel: Mapped[str] = mapped_column(String(16))              # phone / visit / counter
+    complainant: Mapped[str] = mapped_column(String(64), default="")
+    contact: Mapped[str] = mapped_column(String(32), default="")
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), nullable=True)
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    department_code: Mapped[str] = mapped_column(String(32), default="")   # complained-about department
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    severity: Mapped[str] = mapped_column(String(16), default="normal")    # normal / serious
+    details: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    valid: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    invalid_reason: Mapped[str] = mapped_column(Text, default="")
+    handled_on_spot: Mapped[bool] = mapped_column(Boolean, default=False)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    deadline_approved_by: Mapped[str] = mapped_column(String(64), default="")
+    deadline_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    assigned_department: Mapped[str] = mapped_column(String(32), default="")
+    result: Mapped[str] = mapped_column(Text, default="")
+    satisfaction: Mapped[str] = mapped_column(String(16), default="")      # satisfied / basic / dissatisfied
+    apology_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    apology_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), nullable=True)
+    call_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ComplaintEvent(Base):
+    """One step of a complaint's timeline: who, when, what, note."""
+
+    __tablename__ = "complaint_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str] = mapped_column(String(16), default="")
+    to_state: Mapped[str] = mapped_column(String(16), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Evidence(Base):
+    """A file the complainant gave as evidence, copied into the data folder and checksummed."""
+
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    added_by: Mapped[str] = mapped_column(String(64))
+
+
+class Callback(Tracked, Base):
+    """业主回访 (§七): created by the rules (complaint resolved, repair done, 不满意, monthly plan)."""
+
+    __tablename__ = "callbacks"
+    __table_args__ = (Index("ix_callbacks_state_due", "state", "due_at"),
+                      Index("ix_callbacks_source", "source", "source_id"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))                 # complaint / repair / survey / periodic
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), nullable=True, index=True)
+    person_name: Mapped[str] = mapped_column(String(64), default="")
+    contact: Mapped[str] = mapped_column(String(32), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(16), default="")   # complaint / call / callback / repair / plan
+    source_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    plan_month: Mapped[str] = mapped_column(String(7), default="")  # YYYY-MM for periodic callbacks
+    state: Mapped[str] = mapped_column(String(16), default="due")   # due / done / cancelled
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    done_by: Mapped[str] = mapped_column(String(64), default="")
+    method: Mapped[str] = mapped_column(String(16), default="")    # phone / visit
+    content: Mapped[str] = mapped_column(Text, default="")
+    opinion: Mapped[str] = mapped_column(Text, default="")
+    satisfaction: Mapped[str] = mapped_column(String(16), default="")
+    follow_up: Mapped[str] = mapped_column(Text, default="")
+    complaint_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a complaint opened from it
+
+
+class MonthNote(Tracked, Base):
+    """The supervisor's analysis text for a month (月报分析与措施), kept with the month."""
+
+    __tablename__ = "month_notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    section: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (UniqueConstraint("month", "section"),)
