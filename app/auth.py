@@ -123,6 +123,13 @@ def update_user(session: Session, actor: Actor, user_id: int, *, role: Role | No
     if u is None:
         raise NotFoundError("找不到该用户")
     before = {"role": u.role, "display_name": u.display_name, "active": u.active}
+    losing_admin = u.role == Role.ADMIN and u.active and (
+        (role is not None and role != Role.ADMIN) or active is False)
+    if losing_admin:
+        others = session.scalar(select(func.count()).select_from(User).where(
+            User.role == str(Role.ADMIN), User.active.is_(True), User.id != u.id)) or 0
+        if not others:
+            raise ValidationError("这是唯一的系统管理员账号，不能停用或改为其他岗位", field="role")
     if role is not None:
         u.role = str(role)
     if display_name is not None:
@@ -159,6 +166,18 @@ def set_password(session: Session, actor: Actor, user_id: int, new_password: str
     audit.record(session, actor, "password", "user", u.id, summary=f"修改用户 {u.username} 的密码")
 
 
+_dummy_hash: list[str] = []
+
+
+def _verify_dummy(password: str) -> None:
+    if not _dummy_hash:
+        _dummy_hash.append(_hasher.hash("frontdesk-dummy-password"))
+    try:
+        _hasher.verify(_dummy_hash[0], password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        pass
+
+
 def _verify(u: User, password: str) -> bool:
     try:
         return _hasher.verify(u.password_hash, password)
@@ -176,6 +195,7 @@ def sign_in(session: Session, username: str, password: str, *,
     now = now or utcnow()
     u = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     if u is None or not u.active:
+        _verify_dummy(password)  # the same time as a real check: no hint that the name is unknown
         audit.record(session, username.strip() or "?", "login_failed", "user", "",
                      summary="登录失败：用户名不存在或已停用")
         raise AuthError("用户名或密码不正确", code="bad_credentials")

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -52,10 +53,10 @@ def sqlite_copy(src: Path, dest: Path) -> None:
     if tmp.exists():
         tmp.unlink()
     try:
-        with sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=30) as s, \
-                sqlite3.connect(tmp) as d:
+        # closing(): `with connect()` only commits; Windows cannot rename a file still open.
+        with closing(sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=30)) as s, \
+                closing(sqlite3.connect(tmp)) as d:
             s.backup(d)
-        with sqlite3.connect(tmp) as d:
             d.execute("PRAGMA journal_mode=DELETE")
         os.replace(tmp, dest)
     except sqlite3.DatabaseError as e:
@@ -140,7 +141,7 @@ def quick_check(path: Path, full: bool = False) -> str | None:
             head = fh.read(16)
         if head and head != b"SQLite format 3\x00":
             return "不是 SQLite 数据库文件"
-        with _connect_ro(path) as c:
+        with closing(_connect_ro(path)) as c:
             res = c.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchall()
     except sqlite3.DatabaseError as e:
         return str(e)
@@ -166,6 +167,14 @@ def restore(paths: Paths, backup: Path, now: datetime | None = None) -> Path | N
     if (p := quick_check(backup)) is not None:
         raise StorageError(f"备份文件不可用（{p}）：{backup}", code="bad_backup")
     now = now or datetime.now()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    # Copy first: if the disk is full, nothing has been moved yet and the live file is intact.
+    tmp = dest.with_name(dest.name + ".restoring")
+    try:
+        shutil.copyfile(backup, tmp)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(f"恢复失败，当前数据库未改动：{e.strerror or e}", code="restore_failed") from e
     aside = None
     if dest.exists():
         aside = dest.with_name(f"{dest.name}.replaced-{now:%Y%m%d-%H%M%S}")
@@ -174,8 +183,5 @@ def restore(paths: Paths, backup: Path, now: datetime | None = None) -> Path | N
             side = Path(str(dest) + suffix)
             if side.exists():
                 os.replace(side, Path(str(aside) + suffix))
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".restoring")
-    shutil.copyfile(backup, tmp)
     os.replace(tmp, dest)
     return aside

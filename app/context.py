@@ -7,11 +7,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.config import Paths
-from app.errors import StorageError
+from app.errors import ConflictError, StorageError
 from app.roles import Actor
 from db.engine import Database
 
@@ -48,11 +48,14 @@ class AppContext:
             self.changed = True
         except OperationalError as e:
             raise _storage_error(e) from e
+        except IntegrityError as e:
+            raise ConflictError("记录已被其他人修改或重复，请刷新后再试（内容未保存）", code="integrity") from e
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """Reading only: a plain BEGIN, so a search never waits for another counter's write."""
         try:
-            with self.database.Session() as s:
+            with self.database.read_session() as s:
                 yield s
         except OperationalError as e:
             raise _storage_error(e) from e

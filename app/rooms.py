@@ -24,6 +24,7 @@ from app.validation import (
     resident_id_problem,
     room_code_problem,
     split_room_code,
+    unmask,
 )
 from db.models import Building, Occupant, Person, Room
 
@@ -125,6 +126,8 @@ def room_problems(data: RoomData) -> dict[str, str]:
             errors["name"] = "请填写公共区域名称，如 配电室"
     elif p := room_code_problem(d.code):
         errors["code"] = p
+    elif "公共" in d.code:
+        errors["code"] = "公共区域编号的房屋类型应为“公共区域”"
     if d.area is not None and not (Decimal(0) < d.area < MAX_AREA):
         errors["area"] = "面积应大于 0 且小于 100000 平方米"
     if d.floor is not None and not -10 <= d.floor <= 200:
@@ -437,6 +440,8 @@ def add_person_to_room(session: Session, actor: Actor, room_id: int, data: Perso
                        move_in_date: date | None = None) -> OccupantRow:
     require(actor, Perm.EDIT_ROOMS)
     r = _get_room(session, room_id)
+    if not r.active:
+        raise ConflictError(f"{r.code} 已停用，不能登记人员；请先启用房屋")
     d = clean_person(data)
     if errors := person_problems(d):
         raise ValidationError(errors=errors)
@@ -445,6 +450,10 @@ def add_person_to_room(session: Session, actor: Actor, room_id: int, data: Perso
         p = session.scalar(select(Person).where(Person.id_number == d.id_number))
         if p is not None and p.name != d.name:
             raise ConflictError(f"证件号码已登记在“{p.name}”名下", field="id_number")
+        if p is not None:
+            # The same person (an owner of a second flat): what the clerk typed now is newer.
+            update_person(session, actor, p.id, replace(
+                d, phone=d.phone or p.phone, phone2=d.phone2 or p.phone2, note=d.note or p.note))
     if p is None:
         p = Person(name=d.name, phone=d.phone, phone2=d.phone2, id_type=str(d.id_type),
                    id_number=d.id_number, foreigner=d.foreigner, note=d.note, active=True,
@@ -478,7 +487,9 @@ def update_person(session: Session, actor: Actor, person_id: int, data: PersonDa
     p = session.get(Person, person_id)
     if p is None:
         raise NotFoundError("找不到该人员")
-    d = clean_person(data)
+    # Masked values coming back from a form mean "unchanged": put the stored ones back first.
+    d = clean_person(replace(data, phone=unmask(data.phone, p.phone), phone2=unmask(data.phone2, p.phone2),
+                             id_number=unmask(data.id_number, p.id_number)))
     if errors := person_problems(d):
         raise ValidationError(errors=errors)
     if d.id_number and d.id_number != p.id_number:
@@ -488,13 +499,7 @@ def update_person(session: Session, actor: Actor, person_id: int, data: PersonDa
             raise ConflictError(f"证件号码已登记在“{other}”名下", field="id_number")
     before = _person_snapshot(p)
     p.name, p.id_type, p.foreigner, p.note = d.name, str(d.id_type), d.foreigner, d.note
-    # Masked values coming back from a form mean "unchanged".
-    if "*" not in d.phone:
-        p.phone = d.phone
-    if "*" not in d.phone2:
-        p.phone2 = d.phone2
-    if "*" not in d.id_number:
-        p.id_number = d.id_number
+    p.phone, p.phone2, p.id_number = d.phone, d.phone2, d.id_number
     b, a = audit.diff(before, _person_snapshot(p))
     if a:
         p.updated_by = actor.username

@@ -716,7 +716,8 @@ def clean_row(rownum: int, values: tuple[Any, ...], mapping: dict[Field, int]) -
             room_name = r.code.split("公共-", 1)[1]
         for msg in room_problems(RoomData(code=r.code, kind=r.kind or RoomKind.RESIDENCE,
                                           area=r.area, name=room_name)).values():
-            probs.append(msg)
+            if msg not in probs:
+                probs.append(msg)
 
     r.name = _text(get(Field.NAME))
     phones = _phones(get(Field.PHONE))

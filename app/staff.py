@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.errors import ConflictError, NotFoundError, ValidationError
 from app.roles import Actor, Perm, require
-from app.validation import canonical_phone, mask_phone, normalize_text, phone_problem
+from app.validation import canonical_phone, mask_phone, normalize_text, phone_problem, unmask
 from db.models import Contractor, Department, Developer, Staff
 
 
@@ -106,6 +106,9 @@ def list_staff(session: Session, actor: Actor, include_inactive: bool = False,
 
 def save_staff(session: Session, actor: Actor, data: StaffData, staff_id: int | None = None) -> StaffRow:
     require(actor, Perm.EDIT_STAFF)
+    existing = session.get(Staff, staff_id) if staff_id is not None else None
+    if existing is not None:
+        data = replace(data, phone=unmask(data.phone, existing.phone))
     d = _clean_staff(data)
     if errors := staff_problems(d):
         raise ValidationError(errors=errors)
@@ -127,8 +130,7 @@ def save_staff(session: Session, actor: Actor, data: StaffData, staff_id: int | 
             raise NotFoundError("找不到该员工")
         before = _staff_snapshot(s)
         s.name, s.work_id, s.department_id, s.active = d.name, d.work_id, d.department_id, d.active
-        if "*" not in d.phone:
-            s.phone = d.phone
+        s.phone = d.phone
         session.flush()
         session.refresh(s)
         b, a = audit.diff(before, _staff_snapshot(s))
@@ -157,6 +159,9 @@ def _party_problems(d: PartyData, what: str) -> dict[str, str]:
 def _save_party(session: Session, actor: Actor, model: type, entity: str, what: str,
                 data: PartyData, party_id: int | None) -> PartyRow:
     require(actor, Perm.EDIT_STAFF)
+    existing = session.get(model, party_id) if party_id is not None else None
+    if existing is not None:
+        data = replace(data, phone=unmask(data.phone, existing.phone))
     if errors := _party_problems(data, what):
         raise ValidationError(errors=errors)
     name_col = model.company if model is Contractor else model.name
@@ -181,8 +186,6 @@ def _save_party(session: Session, actor: Actor, model: type, entity: str, what: 
         if obj is None:
             raise NotFoundError(f"找不到该{what}")
         before = {k: getattr(obj, k) for k in values}
-        if "*" in values["phone"]:
-            values["phone"] = obj.phone
         for k, v in values.items():
             setattr(obj, k, v)
         b, a = audit.diff(before, values)
@@ -212,12 +215,15 @@ def save_developer(session: Session, actor: Actor, data: PartyData,
     return _save_party(session, actor, Developer, "developer", "开发商", data, developer_id)
 
 
-def list_contractors(session: Session, actor: Actor, include_inactive: bool = False) -> list[PartyRow]:
+def list_contractors(session: Session, actor: Actor, include_inactive: bool = False,
+                     reveal: bool = False) -> list[PartyRow]:
     stmt = select(Contractor).order_by(Contractor.company)
     if not include_inactive:
         stmt = stmt.where(Contractor.active.is_(True))
-    return [_party_row(c, False) for c in session.scalars(stmt)]
+    show = reveal and actor.can(Perm.REVEAL_PHONE)
+    return [_party_row(c, show) for c in session.scalars(stmt)]
 
 
-def list_developers(session: Session, actor: Actor) -> list[PartyRow]:
-    return [_party_row(d, False) for d in session.scalars(select(Developer).order_by(Developer.name))]
+def list_developers(session: Session, actor: Actor, reveal: bool = False) -> list[PartyRow]:
+    show = reveal and actor.can(Perm.REVEAL_PHONE)
+    return [_party_row(d, show) for d in session.scalars(select(Developer).order_by(Developer.name))]

@@ -126,3 +126,13 @@ def mask_phone(value: str) -> str:
     if len(v) <= 4:
         return v
     return v[: max(len(v) - 8, 0)] + "*" * (min(len(v), 8) - 4) + v[-4:]
+
+
+def is_masked(value: str) -> bool:
+    """A value shown masked on a form and sent back unchanged ("138****8000")."""
+    return "*" in (value or "")
+
+
+def unmask(new: str, stored: str) -> str:
+    """What a form field means: a masked value stands for the stored one."""
+    return stored if is_masked(new) else new

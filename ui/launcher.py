@@ -63,9 +63,10 @@ def run_gui(args) -> int:  # noqa: ANN001, C901 - the start-up sequence reads be
         from app import demo
 
         with ctx.tx() as s:
-            if rooms.count_rooms(s, include_inactive=True) == 0:
+            # Only an empty database becomes a demo: never add published passwords to real data.
+            if rooms.count_rooms(s, include_inactive=True) == 0 and not auth.has_users(s):
                 demo.generate(s, households=120 if args.smoke else 600)
-            demo.ensure_demo_users(s)
+                demo.ensure_demo_users(s)
 
     backup_thread = None
     if paths.is_sqlite and not args.smoke and backup.daily_backup_due(paths):
