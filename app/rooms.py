@@ -68,6 +68,7 @@ RELATION_LABELS = {Relation.OWNER: "业主", Relation.RESIDENT: "住户", Relati
 ID_TYPE_LABELS = {IdType.RESIDENT_ID: "身份证", IdType.DRIVER_LICENSE: "驾驶证",
                   IdType.PASSPORT: "护照", IdType.OTHER: "其他证件"}
 MAX_AREA = Decimal("100000")
+MAX_NOTE = 1000
 
 
 # ---------------------------------------------------------------- input and validation
@@ -132,6 +133,8 @@ def room_problems(data: RoomData) -> dict[str, str]:
         errors["area"] = "面积应大于 0 且小于 100000 平方米"
     if d.floor is not None and not -10 <= d.floor <= 200:
         errors["floor"] = "楼层应在 -10 到 200 之间"
+    if len(d.note) > MAX_NOTE:
+        errors["note"] = f"备注不超过 {MAX_NOTE} 字"
     return errors
 
 
@@ -152,6 +155,8 @@ def person_problems(data: PersonData) -> dict[str, str]:
         errors["phone"] = p
     if p := phone_problem(d.phone2):
         errors["phone2"] = p
+    if len(d.note) > MAX_NOTE:
+        errors["note"] = f"备注不超过 {MAX_NOTE} 字"
     if d.id_number:
         if d.id_type == IdType.RESIDENT_ID:
             if p := resident_id_problem(d.id_number):

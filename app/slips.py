@@ -30,7 +30,9 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
+from app.errors import ValidationError
 from app.pdf_fonts import PdfFont, get_font
 from app.timeutil import fmt_local, to_local
 
@@ -138,7 +140,7 @@ def _field_grid(spec: SlipSpec, st: _Styles, width: float) -> Table | None:
             current = []
     if current:
         rows.append(current + [""] * (2 * cols - len(current)))
-    t = Table(rows, colWidths=[label_w, value_w] * cols)
+    t = Table(rows, colWidths=[label_w, value_w] * cols, splitInRow=1)
     style = [
         ("FONT", (0, 0), (-1, -1), st.font, st.base),
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
@@ -158,7 +160,7 @@ def _block(b: TextBlock | ItemTable, st: _Styles, width: float) -> Table:
     if isinstance(b, TextBlock):
         min_h = b.min_lines * st.body.leading + 8
         t = Table([[_p(b.label, st.label)], [_p(b.text, st.body)]], colWidths=[width],
-                  rowHeights=[None, None])
+                  rowHeights=[None, None], splitInRow=1, repeatRows=1)
         t.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), st.font, st.base),
             ("BOX", (0, 0), (-1, -1), 0.5, GRID),
@@ -171,7 +173,7 @@ def _block(b: TextBlock | ItemTable, st: _Styles, width: float) -> Table:
         return t
     fractions = list(b.widths) if b.widths else [1 / len(b.headers)] * len(b.headers)
     data = [[_p(h, st.label) for h in b.headers]] + [[_p(str(c), st.body) for c in r] for r in b.rows]
-    t = Table(data, colWidths=[width * f for f in fractions], repeatRows=1)
+    t = Table(data, colWidths=[width * f for f in fractions], repeatRows=1, splitInRow=1)
     t.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), st.font, st.base),
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
@@ -336,7 +338,11 @@ def render_slip(spec: SlipSpec, head: SlipHeader, *, out: BinaryIO | Path | None
                           author=head.company or "FrontDesk", subject=spec.serial,
                           creator="FrontDesk", initialFontName=font.name)
     doc.addPageTemplates([PageTemplate(id="slip", frames=frames, onPage=on_page)])
-    doc.build(story)
+    try:
+        doc.build(story)
+    except LayoutError as e:
+        raise ValidationError(f"单据内容过长，无法排版：{spec.title} {spec.serial}。请缩短备注等长文字后再打印。",
+                              code="slip_too_long") from e
     data = buf.getvalue()
     info = RenderInfo(font, printed_at, reprint_at, printed_by, pages=doc.page)
     if isinstance(out, Path):

@@ -10,7 +10,6 @@ from PySide6.QtCore import (
     QByteArray,
     QIODevice,
     QObject,
-    QPointF,
     QRectF,
     QSettings,
     QSize,
@@ -39,8 +38,11 @@ def pdf_document(data: bytes, parent: QObject | None = None) -> tuple[QPdfDocume
     return doc, buf
 
 
+MAX_RENDER_DPI = 300  # plenty for slips; 1200 dpi pages took seconds and a gigabyte each
+
+
 def paint_pdf(doc: QPdfDocument, printer: QPrinter) -> None:
-    """Draw every page of `doc` onto `printer`, at the printer's resolution, on white."""
+    """Draw every page of `doc` onto `printer`, rendered at up to 300 dpi, on white."""
     painter = QPainter()
     if not painter.begin(printer):
         return
@@ -52,14 +54,15 @@ def paint_pdf(doc: QPdfDocument, printer: QPrinter) -> None:
             target = QRectF(0, 0, target.width(), target.height())
             pts = doc.pagePointSize(i)
             scale = min(target.width() / pts.width(), target.height() / pts.height())
-            size = QSize(int(pts.width() * scale), int(pts.height() * scale))
+            dpi = min(printer.resolution(), MAX_RENDER_DPI)
+            size = QSize(int(pts.width() * dpi / 72), int(pts.height() * dpi / 72))
             img = doc.render(i, size)
             page = QImage(size, QImage.Format.Format_RGB32)
             page.fill(QColor("white"))  # QPdfDocument renders onto transparent
             p2 = QPainter(page)
             p2.drawImage(0, 0, img)
             p2.end()
-            painter.drawImage(QPointF(0, 0), page)
+            painter.drawImage(QRectF(0, 0, pts.width() * scale, pts.height() * scale), page)
     finally:
         painter.end()
 

@@ -83,3 +83,23 @@ def test_month_dialog_builds_the_workbook(qtbot, ctx, some_rooms, tmp_path):
     qtbot.waitUntil(lambda: dlg.result_text != "", timeout=15_000)
     assert (tmp_path / "month.xlsx").exists() and (tmp_path / "month.pdf").exists()
     assert load_workbook(tmp_path / "month.xlsx").sheetnames[0] == "汇总"
+
+
+def test_the_printer_receives_exactly_the_rendered_pages(qtbot, tmp_path):
+    from datetime import UTC, datetime
+
+    from PySide6.QtPrintSupport import QPrinter
+
+    from app.slips import Field, SlipHeader, SlipSpec, render_slip
+    from tests.pdftools import pdf_pages
+    from ui.printing import paint_pdf, pdf_document
+
+    data, _ = render_slip(SlipSpec(kind="t", title="《测试单》", serial="T-1", fields=[Field("房号", "3-2-1201")]),
+                          SlipHeader("中天雅苑", "中天物业"), printed_at=datetime.now(UTC))
+    doc, _buf = pdf_document(data)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    paint_pdf(doc, printer)
+    assert out.exists() and pdf_pages(out) == 1 and out.stat().st_size > 10_000

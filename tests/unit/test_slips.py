@@ -57,7 +57,6 @@ def test_two_copies_on_one_a4_with_a_cut_line(tmp_path: Path):
     assert pdf_pages(out) == 1
     assert "客服中心留存联" in text and "持有人联" in text and "沿此线裁开" in text
     assert text.count("《钥匙借领确认单》") == 2
-    assert (round(x) for x in pdf_page_size(out))
     assert [round(x) for x in pdf_page_size(out)] == [595, 842]
     assert sorted(qr_payloads(out, tmp_path)) == ["JY-2026-000123", "JY-2026-000123"]
 
@@ -89,3 +88,12 @@ def test_font_setting_is_validated(tmp_path: Path):
     found = next((p for p in pdf_fonts.candidate_paths() if p.is_file()), None)
     assert found is not None, "the test machine needs a CJK TrueType font (fonts-wqy-microhei)"
     assert font_path_problem(str(found)) is None
+
+
+def test_a_very_long_note_flows_onto_a_second_page(tmp_path: Path):
+    out = tmp_path / "long.pdf"
+    long_spec = replace(SPEC, blocks=[TextBlock("备注", "业主要求：" + "楼上漏水影响到卧室天花板。" * 250)])
+    render_slip(long_spec, HEAD, out=out, printed_at=AT)
+    assert pdf_pages(out) >= 2
+    text = pdf_text(out).replace("\n", "").replace(" ", "")
+    assert text.count("楼上漏水影响到卧室天花板") >= 240  # nothing was cut off
