@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -366,13 +367,8 @@ def room_codes(session: Session, include_inactive: bool = False) -> list[str]:
     return list(session.scalars(stmt))
 
 
-def search_rooms(session: Session, actor: Actor, q: RoomQuery) -> list[RoomRow]:
-    """Search as you type: room code, a person's name or phone. Filtering and paging in SQL."""
-    require(actor, Perm.VIEW_ROOMS)
-    # Plain columns, not ORM objects: a third faster per keystroke for a page of 200 rooms.
-    stmt = select(Room.id, Room.code, Building.code, Room.unit, Room.number, Room.floor, Room.area,
-                  Room.kind, Room.occupancy, Room.name, Room.active
-                  ).join(Building, Room.building_id == Building.id)
+def _room_filter(stmt: Any, q: RoomQuery) -> Any:
+    """The WHERE of a room search, shared by the page query and the count."""
     if not q.include_inactive:
         stmt = stmt.where(Room.active.is_(True))
     if q.kind is not None:
@@ -392,6 +388,24 @@ def search_rooms(session: Session, actor: Actor, q: RoomQuery) -> list[RoomRow]:
             Occupant.active.is_(True), Occupant.person_id.in_(select(Person.id).where(or_(*conds))))
         stmt = stmt.where(or_(Room.code.like(f"{code_like}%"), Room.name.like(f"%{text}%"),
                               Room.id.in_(people)))
+    return stmt
+
+
+def count_matching(session: Session, actor: Actor, q: RoomQuery) -> int:
+    """How many rooms the search finds in all (the list shows them a page at a time)."""
+    require(actor, Perm.VIEW_ROOMS)
+    stmt = _room_filter(select(func.count()).select_from(Room).join(Building, Room.building_id == Building.id), q)
+    return session.scalar(stmt) or 0
+
+
+def search_rooms(session: Session, actor: Actor, q: RoomQuery) -> list[RoomRow]:
+    """Search as you type: room code, a person's name or phone. Filtering and paging in SQL."""
+    require(actor, Perm.VIEW_ROOMS)
+    # Plain columns, not ORM objects: a third faster per keystroke for a page of 200 rooms.
+    stmt = select(Room.id, Room.code, Building.code, Room.unit, Room.number, Room.floor, Room.area,
+                  Room.kind, Room.occupancy, Room.name, Room.active
+                  ).join(Building, Room.building_id == Building.id)
+    stmt = _room_filter(stmt, q)
     # Natural order: building 2 before 10, room 101 before 1001.
     stmt = stmt.order_by(func.length(Building.code), Building.code, func.length(Room.unit), Room.unit,
                          func.length(Room.number), Room.number, Room.code)
@@ -423,11 +437,13 @@ def count_rooms(session: Session, include_inactive: bool = False) -> int:
     return session.scalar(stmt) or 0
 
 
-def room_detail(session: Session, actor: Actor, room_id: int, reveal: bool = False) -> RoomDetail:
+def room_detail(session: Session, actor: Actor, room_id: int, reveal: bool = False,
+                audit_reveal: bool = True) -> RoomDetail:
+    """`audit_reveal=False` when the same screen already recorded revealing this room."""
     require(actor, Perm.VIEW_ROOMS)
     r = _get_room(session, room_id)
     show_phone, show_id = _can_reveal(actor, reveal)
-    if reveal and (show_phone or show_id):
+    if reveal and audit_reveal and (show_phone or show_id):
         audit.record(session, actor, "reveal", "room", r.id,
                      summary=f"查看房屋 {r.code} 住户的完整{'证件号与' if show_id else ''}电话")
     occupants = session.scalars(
@@ -513,13 +529,25 @@ def update_person(session: Session, actor: Actor, person_id: int, data: PersonDa
     return _person_row(p, False, False)
 
 
+def record_reveal(session: Session, actor: Actor, what: str) -> None:
+    """Audit that full phones/ID numbers were shown or exported (a list, an export)."""
+    show_phone, show_id = _can_reveal(actor, True)
+    if show_phone or show_id:
+        audit.record(session, actor, "reveal", "room", "", summary=what)
+
+
 def person_for_edit(session: Session, actor: Actor, person_id: int) -> PersonData:
-    """The stored values for an edit form: full where the role may see them, masked otherwise."""
+    """The stored values for an edit form: full where the role may see them, masked otherwise.
+
+    Opening the form is a reveal and is audited when anything is shown in full.
+    """
     require(actor, Perm.EDIT_ROOMS)
     p = session.get(Person, person_id)
     if p is None:
         raise NotFoundError("找不到该人员")
     row = _person_row(p, actor.can(Perm.REVEAL_PHONE), actor.can(Perm.REVEAL_ID))
+    if (p.phone and row.phone == p.phone) or (p.id_number and row.id_number == p.id_number):
+        audit.record(session, actor, "reveal", "person", p.id, summary=f"编辑时查看 {p.name} 的完整信息")
     return PersonData(name=row.name, phone=row.phone, phone2=row.phone2, id_type=row.id_type,
                       id_number=row.id_number, foreigner=row.foreigner, note=row.note)
 

@@ -62,6 +62,8 @@ class AuditDialog(QDialog):
         for d in (self.date_from, self.date_to):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
+            d.setEnabled(False)
+            self.use_dates.toggled.connect(d.setEnabled)
         search = QPushButton(self.tr("查询"))
         search.setDefault(True)
         bar = QHBoxLayout()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTableView, QWidget
 
 from app import settings as app_settings
@@ -54,6 +54,8 @@ def table_export(title: str, view: QTableView, model: RowTableModel, filter_text
 
 class ExportButtons(QWidget):
     """Two buttons that export `view` (with its RowTableModel) as on screen."""
+
+    exported = Signal(object)  # the path written
 
     def __init__(self, ctx: AppContext, runner: Runner, view: QTableView, title: Callable[[], str],
                  filter_text: Callable[[], str], parent: QWidget | None = None) -> None:
@@ -104,6 +106,7 @@ class ExportButtons(QWidget):
             return export_pdf(spec, target, keep_going, font_path=font)[0]
 
         def done(n: int) -> None:
+            self.exported.emit(target)
             self.last_path = target
             self.settings.setValue("export/last_dir", str(target.parent))
             win = self.window()

@@ -252,7 +252,9 @@ class RosterImportDialog(QDialog):
         self.import_btn.clicked.connect(self._on_import_btn_clicked)
         self.rejects_btn.clicked.connect(self._on_rejects_btn_clicked)
         self.close_btn.clicked.connect(self.reject)
-        self.import_btn.setDefault(True)
+        # Importing writes hundreds of records: a click, never a stray Enter in the header field.
+        for b in (self.choose_btn, self.template_btn, self.import_btn, self.rejects_btn, self.close_btn):
+            b.setAutoDefault(False)
         self._can_import = ctx.actor is not None and ctx.actor.can(Perm.IMPORT_ROSTER)
         if not self._can_import:
             self.import_btn.setToolTip(self.tr("当前岗位无权导入花名册"))

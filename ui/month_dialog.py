@@ -68,6 +68,8 @@ class MonthExportDialog(QDialog):
         lay.addWidget(self.status)
         lay.addWidget(self.buttons)
         self.month.dateChanged.connect(self._default_path)
+        self._typed_path = False
+        self.path.textEdited.connect(lambda _t: setattr(self, "_typed_path", True))
         self._default_path()
 
     def selected_month(self) -> monthly.Month:
@@ -75,12 +77,15 @@ class MonthExportDialog(QDialog):
         return monthly.Month(d.year(), d.month())
 
     def _default_path(self) -> None:
+        if self._typed_path:  # the clerk's own file name wins over the suggestion
+            return
         self.path.setText(str(self._folder / f"客服中心月报-{self.selected_month()}.xlsx"))
 
     def _on_browse(self) -> None:
         p = dialogs.save_file(self, self.tr("保存月报"), self.tr("Excel 工作簿 (*.xlsx)"), self.path.text())
         if p:
             self.path.setText(p if p.lower().endswith(".xlsx") else p + ".xlsx")
+            self._typed_path = True
 
     def generate(self) -> None:
         xlsx = Path(self.path.text().strip())
@@ -88,6 +93,10 @@ class MonthExportDialog(QDialog):
             self.status.setText(self.tr("文件夹不存在：{path}").format(path=xlsx.parent))
             return
         pdf = xlsx.with_suffix(".pdf") if self.with_pdf.isChecked() else None
+        existing = [p for p in (xlsx, pdf) if p is not None and p.exists()]
+        if existing and not dialogs.confirm(self, self.tr("导出月报"), self.tr("文件已存在，覆盖吗？\n{files}").format(
+                files="\n".join(str(p) for p in existing))):
+            return
         month = self.selected_month()
         user = self.ctx.actor.display_name if self.ctx.actor else ""
         with self.ctx.read() as s:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from app import rooms
 from app.context import AppContext
@@ -98,7 +98,7 @@ class PersonDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(self.tr("编辑人员") if person_id else self.tr("添加人员"), parent)
         self.ctx, self.room_id, self.person_id = ctx, room_id, person_id
-        initial = ctx.query(rooms.person_for_edit, person_id) if person_id else PersonData(name="")
+        initial = ctx.call(rooms.person_for_edit, person_id) if person_id else PersonData(name="")
         self.name = self.add_field("name", self.tr("姓名"), QLineEdit(initial.name))
         self.relation: QComboBox | None = None
         self.move_in: QDateEdit | None = None
@@ -111,10 +111,19 @@ class PersonDialog(FormDialog):
         self.foreigner = self.add_field("foreigner", self.tr("外籍人员"), QCheckBox(self.tr("是（需填外籍人员登记表）")))
         self.foreigner.setChecked(initial.foreigner)
         if person_id is None:
-            self.move_in = self.add_field("move_in_date", self.tr("入住日期"), QDateEdit())
+            self.move_in = QDateEdit()
             self.move_in.setCalendarPopup(True)
             self.move_in.setDisplayFormat("yyyy-MM-dd")
             self.move_in.setDate(QDate.currentDate())
+            self.move_in.setEnabled(False)
+            self.has_move_in = QCheckBox(self.tr("已知"))
+            self.has_move_in.toggled.connect(self.move_in.setEnabled)
+            holder = QWidget()
+            row = QHBoxLayout(holder)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(self.has_move_in)
+            row.addWidget(self.move_in, 1)
+            self.add_field("move_in_date", self.tr("入住日期"), holder)
         self.note = self.add_field("note", self.tr("备注"), QPlainTextEdit(initial.note))
         self.note.setFixedHeight(60)
         self.note.setTabChangesFocus(True)
@@ -142,5 +151,6 @@ class PersonDialog(FormDialog):
             return self.ctx.call(rooms.update_person, self.person_id, self.data())
         assert self.relation is not None and self.move_in is not None
         qd = self.move_in.date()
+        moved = date(qd.year(), qd.month(), qd.day()) if self.has_move_in.isChecked() else None
         return self.ctx.call(rooms.add_person_to_room, self.room_id, self.data(),
-                             Relation(self.relation.currentData()), date(qd.year(), qd.month(), qd.day()))
+                             Relation(self.relation.currentData()), moved)

@@ -80,10 +80,12 @@ def test_clerk_maps_a_column_imports_and_saves_the_rejected_rows(qtbot, ctx, cal
     assert dlg.model.rowCount() == 1
     qtmodeltester.check(dlg.model, force_py=True)
 
-    # Enter imports (off the GUI thread); the dialog shows the counts and the rejected row.
-    assert dlg.import_btn.isEnabled() and dlg.import_btn.isDefault()
+    # A stray Enter never imports; the 导入 button does (off the GUI thread).
+    assert dlg.import_btn.isEnabled() and not dlg.import_btn.isDefault()
+    qtbot.keyClick(dlg.header_spin, Qt.Key.Key_Return)
+    assert not dlg.result.text() or "新增" not in dlg.result.text()
     with qtbot.waitSignal(dlg.imported, timeout=20_000):
-        qtbot.keyClick(dlg, Qt.Key.Key_Return)
+        dlg.import_btn.click()
     assert "新增 2 行" in dlg.result.text() and "拒绝 1 行" in dlg.result.text()
     assert dlg.close_btn.isDefault()   # Enter now closes rather than importing again
     assert dlg.reject_model.rowCount() == 1

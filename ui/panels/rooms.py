@@ -53,6 +53,7 @@ class RoomsPanel(QWidget):
         assert actor is not None
         self.can_edit = actor.can(Perm.EDIT_ROOMS)
         self.can_reveal = actor.can(Perm.REVEAL_PHONE) or actor.can(Perm.REVEAL_ID)
+        self._revealed: set[int] = set()  # rooms whose full data this screen already audited
 
         # ---- search bar
         self.search = QLineEdit()
@@ -180,7 +181,7 @@ class RoomsPanel(QWidget):
         self.search.returnPressed.connect(self._on_search_return)
         self.kind.currentIndexChanged.connect(self.refresh)
         self.inactive.toggled.connect(self.refresh)
-        self.reveal.toggled.connect(self.refresh)
+        self.reveal.toggled.connect(self._on_reveal_toggled)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current)
         self.table.doubleClicked.connect(lambda _i: self._on_edit_room())
         self.people.doubleClicked.connect(lambda _i: self._on_edit_person())
@@ -252,8 +253,9 @@ class RoomsPanel(QWidget):
             dialogs.show_app_error(self, e)
             return
         n = self.model.rowCount()
-        more = self.tr("，向下滚动加载更多") if self.model.canFetchMore() else ""
-        self.count_label.setText(self.tr("找到 {n} 间{more}").format(n=n, more=more))
+        total = self.ctx.query(rooms.count_matching, q) if self.model.canFetchMore() else n
+        more = self.tr("（已显示 {n} 间，向下滚动加载更多）").format(n=n) if total > n else ""
+        self.count_label.setText(self.tr("找到 {total} 间{more}").format(total=total, more=more))
         if selected is not None:
             for i, r in enumerate(self.model.rows()):
                 if r.id == selected:
@@ -278,8 +280,12 @@ class RoomsPanel(QWidget):
             self._sync_buttons()
             return
         reveal = self.reveal.isChecked() and self.can_reveal
+        first = room_id not in self._revealed
         try:
-            self.detail = self.ctx.call(rooms.room_detail, room_id, reveal=reveal, write=reveal)
+            self.detail = self.ctx.call(rooms.room_detail, room_id, reveal=reveal, audit_reveal=first,
+                                        write=reveal and first)
+            if reveal:
+                self._revealed.add(room_id)
         except AppError as e:
             dialogs.show_app_error(self, e)
             return
@@ -333,6 +339,16 @@ class RoomsPanel(QWidget):
     def _on_table_current(self, current, _previous) -> None:  # noqa: ANN001
         row = self.model.row_at(current.row()) if current.isValid() else None
         self.show_room(row.id if row else None)
+
+    def _on_reveal_toggled(self, on: bool) -> None:
+        self._revealed: set[int] = set()
+        if on and self.can_reveal:
+            self.ctx.call(rooms.record_reveal, self.tr("在房屋与业主列表中显示完整信息"))
+        self.refresh()
+
+    def _reveal_export_note(self) -> None:
+        if self.reveal.isChecked() and self.can_reveal:
+            self.ctx.call(rooms.record_reveal, self.tr("导出房屋与业主列表（含完整信息）"))
 
     def _on_search_return(self) -> None:
         scanned = rooms.room_code_from_scan(self.search.text())
