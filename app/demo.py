@@ -453,6 +453,9 @@ def generate(session: Session, households: int = 600, months: int = 12, seed: in
 
     staff_count = _staff(session, g, households, tracked(created))
     contractor_count = _partners(session, g, tracked(created))
+    residence_ids = [rid for rid, code in session.execute(
+        select(Room.id, Room.code).where(Room.kind == str(RoomKind.RESIDENCE)).order_by(Room.id))]
+    history = _procedures(session, random.Random(seed + 1), months, residence_ids)
 
     residences = households
     vacant = residences - counts[Occupancy.OCCUPIED]
@@ -464,6 +467,7 @@ def generate(session: Session, households: int = 600, months: int = 12, seed: in
         f"{len(common)} 处公共区域，{len(person_rows)} 位业主与住户（租户 {tenants} 人，"
         f"外籍 {foreigners} 人），{staff_count} 名员工，{contractor_count} 家施工单位，1 家开发商"
         f"（随机种子 {seed}，入住时间跨 {months} 个月）"
+        + "".join(f"；{label} {n} 条" for label, n in history.items())
     )
     audit.record(session, DEMO_ACTOR, "demo", "database", "", summary=summary, after={
         "seed": seed, "households": households, "months": months, "anchor": ANCHOR,
@@ -473,6 +477,14 @@ def generate(session: Session, households: int = 600, months: int = 12, seed: in
         "occupancy": {str(k): v for k, v in counts.items() if k != Occupancy.NOT_APPLICABLE},
     })
     return summary
+
+
+def _procedures(session: Session, rng: random.Random, months: int, room_ids: list[int]) -> dict[str, int]:
+    """The procedures' own history (each module generates its records in bulk)."""
+    from app.demo_calls import generate_calls
+
+    clerks = [u[0] for u in DEMO_USERS if u[2] in (Role.ASSISTANT, Role.SUPERVISOR)]
+    return {"来电来访": generate_calls(session, rng, ANCHOR, months, room_ids, clerks)}
 
 
 def _write_settings(session: Session) -> list[str]:

@@ -80,6 +80,10 @@ class MainWindow(QMainWindow):
     def _build_tabs(self) -> None:
         actor = self.ctx.actor
         assert actor is not None
+        if actor.can(Perm.LOG_CALLS):
+            from ui.panels.reception import ReceptionPanel
+
+            self.add_panel("reception", self.tr("来电来访"), ReceptionPanel(self.ctx, self.bus, self, self.runner))
         if actor.can(Perm.VIEW_ROOMS):
             self.add_panel("rooms", self.tr("房屋与业主"), RoomsPanel(self.ctx, self.bus, self, self.runner))
 
