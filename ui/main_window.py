@@ -84,6 +84,14 @@ class MainWindow(QMainWindow):
             from ui.panels.reception import ReceptionPanel
 
             self.add_panel("reception", self.tr("来电来访"), ReceptionPanel(self.ctx, self.bus, self, self.runner))
+        if actor.can(Perm.HANDLE_COMPLAINTS):
+            from ui.panels.complaints import ComplaintsPanel
+
+            self.add_panel("complaints", self.tr("投诉处理"), ComplaintsPanel(self.ctx, self.bus, self, self.runner))
+        if actor.can(Perm.DO_CALLBACKS):
+            from ui.panels.callbacks import CallbacksPanel
+
+            self.add_panel("callbacks", self.tr("走访回访"), CallbacksPanel(self.ctx, self.bus, self, self.runner))
         if actor.can(Perm.VIEW_ROOMS):
             self.add_panel("rooms", self.tr("房屋与业主"), RoomsPanel(self.ctx, self.bus, self, self.runner))
 

@@ -16,12 +16,14 @@ _T_MAIN = time.monotonic()
 
 import json  # noqa: E402
 import os  # noqa: E402
+import resource  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 IDLE_TIMEOUT_MS = 20_000
+CPU: dict[str, float] = {}  # CPU time (user + system) of this process when it went idle
 
 
 def _idle_loop(app: Any, window: Any, mark: Any) -> None:
@@ -49,9 +51,12 @@ def _idle_loop(app: Any, window: Any, mark: Any) -> None:
         if state["painted"] and "idle" not in marks_seen:
             marks_seen.add("idle")
             mark("idle")
+            ru = resource.getrusage(resource.RUSAGE_SELF)
+            cpu["ms"] = (ru.ru_utime + ru.ru_stime) * 1000
             app.quit()
 
     marks_seen: set[str] = set()
+    cpu = CPU
     dispatcher = QAbstractEventDispatcher.instance()
     dispatcher.aboutToBlock.connect(about_to_block)
     window.show()
@@ -166,7 +171,7 @@ def main() -> int:
         extra = run_bare(spec_path, mark)
     else:
         raise SystemExit(f"unknown mode {mode!r}")
-    print(json.dumps({"mode": mode, "marks": marks, **extra}))
+    print(json.dumps({"mode": mode, "marks": marks, "cpu_ms": CPU.get("ms", -1.0), **extra}))
     return 0
 
 
