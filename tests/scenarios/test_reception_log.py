@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -18,8 +17,6 @@ from db.models import CallLog, Promise
 
 pytestmark = pytest.mark.pg
 
-HAS_CALLBACKS = importlib.util.find_spec("app.callbacks") is not None
-HAS_COMPLAINTS = importlib.util.find_spec("app.complaints") is not None
 
 
 @pytest.fixture
@@ -103,7 +100,6 @@ def test_a_promised_answer_is_tracked_until_kept(any_db, assistant, room):
         assert calls.promises_due(s, now) == []
 
 
-@pytest.mark.skipif(not HAS_CALLBACKS, reason="app/callbacks.py not there yet")
 def test_a_suggestion_is_decided_and_the_owner_is_called_back(any_db, assistant, supervisor, room):
     """程序4: suggestions rolled up daily; adopted or not, the owner hears the outcome."""
     from db.models import Callback
@@ -133,7 +129,6 @@ def test_a_suggestion_is_decided_and_the_owner_is_called_back(any_db, assistant,
         calls.decide_suggestion(s, supervisor, row.id, False, "改主意")
 
 
-@pytest.mark.skipif(not HAS_COMPLAINTS, reason="app/complaints.py not there yet")
 def test_a_complaint_call_becomes_a_linked_complaint(any_db, assistant, room):
     """程序8: a complaint heard on the phone becomes a complaint linked to the log line."""
     from app import complaints

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import time
 
 import pytest
@@ -117,8 +116,6 @@ def test_promise_kept_from_the_due_list(qtbot, qtmodeltester, panel):
     assert panel.promise_model.rowCount() == 0
 
 
-@pytest.mark.skipif(importlib.util.find_spec("ui.complaint_dialogs") is None,
-                    reason="ui/complaint_dialogs.py not there yet")
 def test_a_complaint_line_turns_into_a_linked_complaint(qtbot, panel, ctx, monkeypatch):
     from app import complaints
     from ui import complaint_dialogs
