@@ -220,6 +220,19 @@ def repeat_days(session: Session) -> int:
     return days if days > 0 else DEFAULT_REPEAT_DAYS
 
 
+def save_repeat_days(session: Session, actor: Actor, days: int) -> int:
+    """How many days back a complaint of the same room and category counts as a repeat."""
+    require(actor, Perm.EDIT_SETTINGS)
+    if not 1 <= int(days) <= 365:
+        raise ValidationError("重复投诉的判定天数应在 1 到 365 之间", field="repeat_days")
+    old = repeat_days(session)
+    if old != days:
+        settings.set_value(session, REPEAT_DAYS_KEY, str(int(days)))
+        audit.record(session, actor, "update", "settings", REPEAT_DAYS_KEY, before={"days": old},
+                     after={"days": int(days)}, summary="修改重复投诉判定天数")
+    return int(days)
+
+
 # ---------------------------------------------------------------- intake data and validation
 
 

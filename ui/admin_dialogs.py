@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import auth, printing, settings
+from app import auth, complaints, printing, settings
 from app.auth import UserRow
 from app.context import AppContext
 from app.errors import AppError
@@ -63,6 +64,14 @@ class SettingsDialog(FormDialog):
         row.addWidget(browse)
         self.add_field("pdf_font_path", self.tr("打印字体文件"), holder)
         self.font_path.textChanged.connect(self.revalidate)
+        self.categories = self.add_field("categories", self.tr("投诉类别（每行一个）"), QPlainTextEdit(
+            "\n".join(ctx.query(lambda s, _a: complaints.categories(s)))))
+        self.categories.setFixedHeight(120)
+        self.categories.setTabChangesFocus(True)
+        self.repeat_days = self.add_field("repeat_days", self.tr("重复投诉判定天数"), QSpinBox())
+        self.repeat_days.setRange(1, 365)
+        self.repeat_days.setValue(ctx.query(lambda s, _a: complaints.repeat_days(s)))
+        self.repeat_days.setSuffix(self.tr(" 天"))
         self.revalidate()
 
     def _on_browse_font(self) -> None:
@@ -80,12 +89,18 @@ class SettingsDialog(FormDialog):
         errors = settings.settings_problems(self.data())
         if p := printing.font_path_problem(self.font_path.text()):
             errors["pdf_font_path"] = p
+        errors.update(complaints.category_problems(self._category_list()))
         return errors
+
+    def _category_list(self) -> list[str]:
+        return [line for line in self.categories.toPlainText().splitlines() if line.strip()]
 
     def save(self) -> CommunitySettings:
         with self.ctx.tx() as s:
             new = settings.save_settings(s, self.ctx.actor, self.data())
             printing.set_font_path(s, self.ctx.actor, self.font_path.text())
+            complaints.save_categories(s, self.ctx.actor, self._category_list())
+            complaints.save_repeat_days(s, self.ctx.actor, self.repeat_days.value())
         if new.language != self.current.language:
             dialogs.info(self, self.tr("界面语言"), self.tr("界面语言将在下次启动时生效。"))
         return new

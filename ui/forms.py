@@ -107,6 +107,10 @@ class FormDialog(QDialog):
             errors = self.problems()
         except ValueError as e:  # a parse error the subclass did not map to a field
             errors = {"_": str(e)}
+        except AttributeError:
+            # A field's signal fired while the subclass was still adding later fields; the
+            # subclass validates once more when it has built them all.
+            return False
         # Only show errors for fields the user has touched or after a save attempt.
         shown = errors if self._tried else {k: v for k, v in errors.items() if self._touched(k)}
         self.show_errors(shown)

@@ -14,16 +14,18 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app import month_report, monthly
+from app import complaints, month_report, monthly
 from app import settings as app_settings
 from app.context import AppContext
 from app.errors import AppError
 from app.printing import PDF_FONT_KEY
+from app.roles import Perm
 from ui import dialogs
 from ui.runner import Runner
 
@@ -52,10 +54,18 @@ class MonthExportDialog(QDialog):
         row.addWidget(browse)
         self.with_pdf = QCheckBox(self.tr("同时生成 PDF 报告"))
         self.with_pdf.setChecked(True)
+        self.analysis = QPlainTextEdit()
+        self.analysis.setObjectName("analysis")
+        self.analysis.setPlaceholderText(self.tr("本月投诉情况分析与改进措施（写入《投诉及处理月报表》）"))
+        self.analysis.setTabChangesFocus(True)
+        self.analysis.setFixedHeight(110)
+        self.can_write_analysis = bool(ctx.actor and ctx.actor.can(Perm.APPROVE_COMPLAINTS))
+        self.analysis.setReadOnly(not self.can_write_analysis)
         form = QFormLayout()
         form.addRow(self.tr("月份"), self.month)
         form.addRow(self.tr("保存为"), row)
         form.addRow("", self.with_pdf)
+        form.addRow(self.tr("分析与措施"), self.analysis)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close)
@@ -68,9 +78,15 @@ class MonthExportDialog(QDialog):
         lay.addWidget(self.status)
         lay.addWidget(self.buttons)
         self.month.dateChanged.connect(self._default_path)
+        self.month.dateChanged.connect(lambda _d: self._load_analysis())
         self._typed_path = False
         self.path.textEdited.connect(lambda _t: setattr(self, "_typed_path", True))
         self._default_path()
+        self._load_analysis()
+
+    def _load_analysis(self) -> None:
+        month = self.selected_month()
+        self.analysis.setPlainText(self.ctx.query(lambda s, _a: complaints.month_note_text(s, month, "complaints")))
 
     def selected_month(self) -> monthly.Month:
         d = self.month.date()
@@ -99,6 +115,12 @@ class MonthExportDialog(QDialog):
             return
         month = self.selected_month()
         user = self.ctx.actor.display_name if self.ctx.actor else ""
+        if self.can_write_analysis:
+            try:
+                self.ctx.call(complaints.save_month_note, month, "complaints", self.analysis.toPlainText())
+            except AppError as e:
+                self.status.setText(e.message)
+                return
         with self.ctx.read() as s:
             font = app_settings.get_value(s, PDF_FONT_KEY)
         self.buttons.setEnabled(False)

@@ -103,3 +103,29 @@ def test_the_printer_receives_exactly_the_rendered_pages(qtbot, tmp_path):
     printer.setOutputFileName(str(out))
     paint_pdf(doc, printer)
     assert out.exists() and pdf_pages(out) == 1 and out.stat().st_size > 10_000
+
+
+def test_the_supervisor_writes_the_months_analysis_into_the_report(qtbot, paths, db, users, tmp_path):
+    from app.context import AppContext
+
+    ctx = AppContext(paths=paths, database=db, actor=users["zhang"].actor())
+    dlg = MonthExportDialog(ctx, Runner())
+    qtbot.addWidget(dlg)
+    assert not dlg.analysis.isReadOnly()
+    dlg.path.setText(str(tmp_path / "month.xlsx"))
+    dlg.with_pdf.setChecked(False)
+    dlg.analysis.setPlainText("本月噪音投诉增加，已约谈装修施工单位。")
+    dlg.generate()
+    qtbot.waitUntil(lambda: dlg.result_text != "", timeout=15_000)
+    wb = load_workbook(tmp_path / "month.xlsx")
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert "本月噪音投诉增加，已约谈装修施工单位。" in cells
+    again = MonthExportDialog(ctx, Runner())
+    qtbot.addWidget(again)
+    assert again.analysis.toPlainText() == "本月噪音投诉增加，已约谈装修施工单位。"
+
+
+def test_an_assistant_reads_but_does_not_write_the_analysis(qtbot, ctx):
+    dlg = MonthExportDialog(ctx, Runner())
+    qtbot.addWidget(dlg)
+    assert dlg.analysis.isReadOnly()

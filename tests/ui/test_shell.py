@@ -108,3 +108,24 @@ def test_crash_hook_logs_and_tells_the_user(tmp_path, monkeypatch):
             if getattr(h, "baseFilename", "").startswith(str(tmp_path)):
                 logging.getLogger().removeHandler(h)
                 h.close()
+
+
+def test_settings_edit_complaint_categories_and_repeat_window(qtbot, paths, db, users):
+    from app import complaints
+    from ui.admin_dialogs import SettingsDialog
+
+    ctx = AppContext(paths=paths, database=db, actor=users["zhang"].actor())
+    with db.Session.begin() as s:
+        settings.save_settings(s, users["zhang"].actor(), settings.CommunitySettings(
+            community_name="中天雅苑", company_name="中天物业"))
+    dlg = SettingsDialog(ctx)
+    qtbot.addWidget(dlg)
+    dlg.categories.setPlainText("服务态度\n噪音\n噪音")
+    assert "重复" in dlg.problems()["categories"]
+    dlg.categories.setPlainText("服务态度\n噪音\n宠物")
+    dlg.repeat_days.setValue(45)
+    dlg._on_accept()
+    assert dlg.result() == dlg.DialogCode.Accepted
+    with db.Session() as s:
+        assert complaints.categories(s) == ["服务态度", "噪音", "宠物"]
+        assert complaints.repeat_days(s) == 45
