@@ -370,6 +370,9 @@ def cancel_callback(session: Session, actor: Actor, callback_id: int, reason: st
 
 # ---------------------------------------------------------------- opinion surveys (§七6)
 
+SURVEY_ITEMS = ("客服服务", "维修服务", "环境卫生", "安全秩序", "绿化养护", "收费服务")
+
+
 def record_survey(session: Session, actor: Actor, room_id: int | None, person_name: str, contact: str,
                   ratings: dict[str, Satisfaction], note: str, *, verified: bool = False,
                   now: datetime | None = None) -> list[CallbackRow]:

@@ -176,6 +176,57 @@ class AddToPlanDialog(FormDialog):
         return self.ctx.call(add)
 
 
+class SurveyDialog(FormDialog):
+    """登记意见调查: one owner's ratings; every 不满意 becomes an urgent callback (§七6)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("登记意见调查"), parent)
+        self.ctx = ctx
+        from app import rooms
+
+        self.room = self.add_field("room", self.tr("房号"), QLineEdit())
+        set_completer_codes(self.room, ctx.query(lambda s, _a: rooms.room_codes(s)))
+        self.person = self.add_field("person", self.tr("业主/住户"), QLineEdit())
+        self.contact = self.add_field("contact", self.tr("联系电话"), QLineEdit())
+        self.ratings: dict[str, QComboBox] = {}
+        for item in callbacks.SURVEY_ITEMS:
+            combo = QComboBox()
+            combo.addItem(self.tr("未评"), None)
+            for code, text in SATISFACTION_LABELS.items():
+                combo.addItem(label(text), code)
+            self.ratings[item] = self.add_field(f"rating_{item}", label(item), combo)
+        self.verified = self.add_field("verified", self.tr("核实"), QCheckBox(self.tr("已核实评价真实")))
+        self.note = self.add_field("note", self.tr("备注"), QLineEdit())
+        self.room.setFocus()
+        self.revalidate()
+
+    def chosen(self) -> dict[str, Satisfaction]:
+        return {item: Satisfaction(c.currentData()) for item, c in self.ratings.items() if c.currentData()}
+
+    def problems(self) -> dict[str, str]:
+        e = {}
+        if not self.person.text().strip() and not self.room.text().strip():
+            e["room"] = self.tr("请填写房号或业主姓名")
+        if not self.chosen():
+            e["note"] = self.tr("请至少评一项")
+        return e
+
+    def save(self) -> list[CallbackRow]:
+        from app import rooms
+        from app.errors import NotFoundError
+
+        def record(s, actor):  # noqa: ANN001, ANN202
+            rid = None
+            if self.room.text().strip():
+                rid = rooms.find_room_id(s, self.room.text())
+                if rid is None:
+                    raise NotFoundError("找不到该房屋", field="room")
+            return callbacks.record_survey(s, actor, rid, self.person.text().strip(), self.contact.text().strip(),
+                                           self.chosen(), self.note.text(), verified=self.verified.isChecked())
+
+        return self.ctx.call(record)
+
+
 class PlanDialog(QDialog):
     """制定本月走访计划: the proposed households, checked; the supervisor unticks or keeps them."""
 

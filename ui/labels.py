@@ -88,4 +88,10 @@ KNOWN = [
     QT_TRANSLATE_NOOP("labels", "未到期"),
     QT_TRANSLATE_NOOP("labels", "即将到期"),
     QT_TRANSLATE_NOOP("labels", "已超时"),
+    QT_TRANSLATE_NOOP("labels", "客服服务"),
+    QT_TRANSLATE_NOOP("labels", "维修服务"),
+    QT_TRANSLATE_NOOP("labels", "环境卫生"),
+    QT_TRANSLATE_NOOP("labels", "安全秩序"),
+    QT_TRANSLATE_NOOP("labels", "绿化养护"),
+    QT_TRANSLATE_NOOP("labels", "收费服务"),
 ]

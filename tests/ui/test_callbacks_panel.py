@@ -110,3 +110,24 @@ def test_callback_labels_are_translatable():
                   callbacks.SATISFACTION_LABELS):
         app_labels |= set(table.values())
     assert not app_labels - set(labels.KNOWN)
+
+
+def test_a_dissatisfied_survey_rating_creates_an_urgent_callback(qtbot, ctx, some_rooms):
+    from ui.callback_dialogs import SurveyDialog
+
+    dlg = SurveyDialog(ctx)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.keyClicks(dlg.room, "3-2-1202")
+    type_text(qtbot, dlg.person, "李强")
+    assert "至少评一项" in dlg.problems()["note"]
+    combo = dlg.ratings["维修服务"]
+    combo.setCurrentIndex(combo.findData(callbacks.Satisfaction.DISSATISFIED))
+    dlg.ratings["客服服务"].setCurrentIndex(1)
+    qtbot.keyClick(dlg.person, Qt.Key.Key_Return)
+    assert dlg.result() == dlg.DialogCode.Accepted
+    made = dlg.result_value
+    assert len(made) == 1 and made[0].urgent and made[0].kind == CallbackKind.SURVEY
+    assert "维修服务" in made[0].reason
+    with ctx.read() as s:
+        assert len(callbacks.due_list(s, ctx.actor, DueQuery(kind=CallbackKind.SURVEY))) == 1

@@ -125,18 +125,22 @@ class CallbacksPanel(QWidget):
         self.print_btn = QPushButton(self.tr("打印回访单…"))
         self.print_btn.setObjectName("print_callback")
         self.cancel_btn = QPushButton(self.tr("取消回访…"))
+        self.survey_btn = QPushButton(self.tr("登记意见调查…"))
+        self.survey_btn.setObjectName("record_survey")
+        self.survey_btn.setToolTip(self.tr("录入业主的满意度评价；每项“不满意”都会生成回访"))
         self.plan_btn = QPushButton(self.tr("制定本月走访计划…"))
         self.plan_btn.setObjectName("plan_month")
         self.add_plan_btn = QPushButton(self.tr("加入走访计划…"))
         self.remove_plan_btn = QPushButton(self.tr("移出走访计划…"))
         self.record_btn.setVisible(self.can_record)
+        self.survey_btn.setVisible(self.can_record)
         for b in (self.cancel_btn, self.plan_btn, self.add_plan_btn, self.remove_plan_btn):
             b.setVisible(self.can_plan)
         self.count_label = QLabel()
         self.exports = ExportButtons(ctx, self.runner, self.table, lambda: self.tr("走访回访"),
                                      self.filter_text, self)
         actions = QHBoxLayout()
-        for b in (self.record_btn, self.print_btn, self.cancel_btn):
+        for b in (self.record_btn, self.print_btn, self.cancel_btn, self.survey_btn):
             actions.addWidget(b)
         actions.addStretch(1)
         for b in (self.plan_btn, self.add_plan_btn, self.remove_plan_btn):
@@ -170,6 +174,7 @@ class CallbacksPanel(QWidget):
         self.record_btn.clicked.connect(self.open_current)
         self.print_btn.clicked.connect(self.print_current)
         self.cancel_btn.clicked.connect(self._on_cancel)
+        self.survey_btn.clicked.connect(self.open_survey)
         self.plan_btn.clicked.connect(self._on_plan)
         self.add_plan_btn.clicked.connect(self._on_add_to_plan)
         self.remove_plan_btn.clicked.connect(self._on_remove_from_plan)
@@ -324,6 +329,17 @@ class CallbacksPanel(QWidget):
 
         printer.start(make_job)
         return printer
+
+    def open_survey(self) -> None:
+        from ui.callback_dialogs import SurveyDialog
+
+        dlg = SurveyDialog(self.ctx, self)
+        if dlg.exec():
+            made = dlg.result_value or []
+            if made:
+                dialogs.info(self, self.tr("登记意见调查"),
+                             self.tr("有 {n} 项“不满意”，已生成紧急回访。").format(n=len(made)))
+            self.bus.notify("callback")
 
     def _on_cancel(self) -> None:
         r = self.current()
