@@ -53,7 +53,12 @@ def main() -> int:
     grab(SignInDialog(ctx), out, "sign-in")
     win = MainWindow(ctx, user, ui_settings=QSettings(str(Path(tmp) / "ui.ini"), QSettings.Format.IniFormat))
     win.resize(1366, 768)
+    for key in ("reception", "complaints", "callbacks"):
+        if key in win.panels:
+            win.tabs.setCurrentWidget(win.panels[key])
+            grab(win, out, key)
     panel = win.panels["rooms"]
+    win.tabs.setCurrentWidget(panel)
     grab(win, out, "rooms")
     panel.search.setText("3-2")
     panel.refresh()
