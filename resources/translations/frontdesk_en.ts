@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AddToPlanDialog</name>
+    <message>
+        <source>加入{month}走访计划</source>
+        <translation>Add to the {month} Visit Plan</translation>
+    </message>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>如 3-2-1201</source>
+        <translation>e.g. 3-2-1201</translation>
+    </message>
+    <message>
+        <source>请填写房号</source>
+        <translation>Please enter the room no.</translation>
+    </message>
+</context>
+<context>
     <name>AdminSetupDialog</name>
     <message>
         <source>首次使用：建立管理员账号</source>
@@ -122,6 +141,621 @@ After: {after}</translation>
     </message>
 </context>
 <context>
+    <name>CallbackDialog</name>
+    <message>
+        <source>《业主回访记录单》</source>
+        <translation>Owner Callback Record</translation>
+    </message>
+    <message>
+        <source>{kind}&#x3000;{room}&#x3000;{name}&#x3000;{contact}</source>
+        <translation>{kind}  {room}  {name}  {contact}</translation>
+    </message>
+    <message>
+        <source>回访对象</source>
+        <translation>Callback to</translation>
+    </message>
+    <message>
+        <source>（加急）</source>
+        <translation> (urgent)</translation>
+    </message>
+    <message>
+        <source>应回访时间</source>
+        <translation>Callback due</translation>
+    </message>
+    <message>
+        <source>回访原因</source>
+        <translation>Reason for callback</translation>
+    </message>
+    <message>
+        <source>回访方式</source>
+        <translation>Callback method</translation>
+    </message>
+    <message>
+        <source>回访人</source>
+        <translation>Called back by</translation>
+    </message>
+    <message>
+        <source>回访内容</source>
+        <translation>Callback details</translation>
+    </message>
+    <message>
+        <source>业主意见</source>
+        <translation>Owner&apos;s comments</translation>
+    </message>
+    <message>
+        <source>满意程度</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <source>跟进措施</source>
+        <translation>Follow-up actions</translation>
+    </message>
+    <message>
+        <source>不满意时必填：致歉与整改安排</source>
+        <translation>Required if dissatisfied: apology and corrective actions</translation>
+    </message>
+    <message>
+        <source>不满意时立即新建投诉</source>
+        <translation>If dissatisfied, create a complaint right away</translation>
+    </message>
+    <message>
+        <source>投诉类别</source>
+        <translation>Complaint category</translation>
+    </message>
+    <message>
+        <source>请选择</source>
+        <translation>Please choose</translation>
+    </message>
+</context>
+<context>
+    <name>CallbacksPanel</name>
+    <message>
+        <source>年度走访覆盖：</source>
+        <translation>Annual visit coverage:</translation>
+    </message>
+    <message>
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <source>应回访日期</source>
+        <translation>Due date</translation>
+    </message>
+    <message>
+        <source>房号、姓名、电话或原因</source>
+        <translation>Room no., name, phone or reason</translation>
+    </message>
+    <message>
+        <source>查找：</source>
+        <translation>Find:</translation>
+    </message>
+    <message>
+        <source>记录回访…</source>
+        <translation>Record Callback…</translation>
+    </message>
+    <message>
+        <source>打开《业主回访记录单》（回车或双击）</source>
+        <translation>Open the Owner Callback Record (Enter or double-click)</translation>
+    </message>
+    <message>
+        <source>打印回访单…</source>
+        <translation>Print Callback Form…</translation>
+    </message>
+    <message>
+        <source>取消回访…</source>
+        <translation>Cancel Callback…</translation>
+    </message>
+    <message>
+        <source>登记意见调查…</source>
+        <translation>Record Survey…</translation>
+    </message>
+    <message>
+        <source>录入业主的满意度评价；每项“不满意”都会生成回访</source>
+        <translation>Enter the owner&apos;s satisfaction ratings; each &quot;Dissatisfied&quot; creates a callback</translation>
+    </message>
+    <message>
+        <source>制定本月走访计划…</source>
+        <translation>Plan This Month&apos;s Visits…</translation>
+    </message>
+    <message>
+        <source>加入走访计划…</source>
+        <translation>Add to Visit Plan…</translation>
+    </message>
+    <message>
+        <source>移出走访计划…</source>
+        <translation>Remove from Visit Plan…</translation>
+    </message>
+    <message>
+        <source>走访回访</source>
+        <translation>Callbacks</translation>
+    </message>
+    <message>
+        <source>应回访日期 {a} 至 {b}</source>
+        <translation>Due {a} to {b}</translation>
+    </message>
+    <message>
+        <source>查找“{text}”</source>
+        <translation>Search &quot;{text}&quot;</translation>
+    </message>
+    <message>
+        <source>，向下滚动加载更多</source>
+        <translation>; scroll down to load more</translation>
+    </message>
+    <message>
+        <source>共 {n} 条{more}</source>
+        <translation>{n} total{more}</translation>
+    </message>
+    <message>
+        <source>今日到期 {today}&#x3000;逾期 {overdue}&#x3000;待回访共 {open}</source>
+        <translation>Due today: {today}  Overdue: {overdue}  Pending in total: {open}</translation>
+    </message>
+    <message>
+        <source>{visited}/{households} 户（{share:.1f}%），目标 {target:.0f}%</source>
+        <translation>{visited}/{households} households ({share:.1f}%), target {target:.0f}%</translation>
+    </message>
+    <message>
+        <source>还需 {n} 户，每月约 {per} 户</source>
+        <translation>{n} more needed, about {per} a month</translation>
+    </message>
+    <message>
+        <source>已达到年度目标</source>
+        <translation>Annual target reached</translation>
+    </message>
+    <message>
+        <source>已记录回访</source>
+        <translation>Callback recorded</translation>
+    </message>
+    <message>
+        <source>已记录回访；业主不满意，已新建加急回访（{when} 前）</source>
+        <translation>Callback recorded; the owner was dissatisfied, so an urgent callback was created (due by {when})</translation>
+    </message>
+    <message>
+        <source>登记意见调查</source>
+        <translation>Record Survey</translation>
+    </message>
+    <message>
+        <source>有 {n} 项“不满意”，已生成紧急回访。</source>
+        <translation>{n} item(s) rated &quot;Dissatisfied&quot;; urgent callbacks have been created.</translation>
+    </message>
+    <message>
+        <source>取消回访</source>
+        <translation>Cancel Callback</translation>
+    </message>
+    <message>
+        <source>取消原因</source>
+        <translation>Reason for cancelling</translation>
+    </message>
+    <message>
+        <source>移出走访计划</source>
+        <translation>Remove from Visit Plan</translation>
+    </message>
+    <message>
+        <source>移出原因</source>
+        <translation>Reason for removal</translation>
+    </message>
+    <message>
+        <source>应回访时间</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>业主/住户</source>
+        <translation>Owners/Residents</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>回访原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>回访人</source>
+        <translation>Called back by</translation>
+    </message>
+    <message>
+        <source>满意度</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <source>逾期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>今日到期</source>
+        <translation>Due today</translation>
+    </message>
+    <message>
+        <source>（加急）</source>
+        <translation> (urgent)</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintActionDialog</name>
+    <message>
+        <source>{action} — {serial}</source>
+        <translation>{action} — {serial}</translation>
+    </message>
+    <message>
+        <source>{serial}  {room}  {category}：{details}</source>
+        <translation>{serial}  {room}  {category}: {details}</translation>
+    </message>
+    <message>
+        <source>无效原因</source>
+        <translation>Reason invalid</translation>
+    </message>
+    <message>
+        <source>处理结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>（请选择）</source>
+        <translation>(please choose)</translation>
+    </message>
+    <message>
+        <source>业主满意度</source>
+        <translation>Owner satisfaction</translation>
+    </message>
+    <message>
+        <source>处理期限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>与业主约定的内容</source>
+        <translation>What was agreed with the owner</translation>
+    </message>
+    <message>
+        <source>转交部门</source>
+        <translation>Refer to department</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>原因与概述</source>
+        <translation>Reason and summary</translation>
+    </message>
+    <message>
+        <source>主管意见</source>
+        <translation>Supervisor&apos;s opinion</translation>
+    </message>
+    <message>
+        <source>请填写此项</source>
+        <translation>Please fill in this field</translation>
+    </message>
+    <message>
+        <source>请选择业主的满意度</source>
+        <translation>Please choose the owner&apos;s satisfaction</translation>
+    </message>
+    <message>
+        <source>请选择部门</source>
+        <translation>Please choose a department</translation>
+    </message>
+    <message>
+        <source>处理期限应晚于现在</source>
+        <translation>The deadline must be in the future</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintDialog</name>
+    <message>
+        <source>受理投诉</source>
+        <translation>Receive Complaint</translation>
+    </message>
+    <message>
+        <source>房号，如 3-2-1201</source>
+        <translation>Room no., e.g. 3-2-1201</translation>
+    </message>
+    <message>
+        <source>从该房屋的人员中选择，或直接输入</source>
+        <translation>Choose from the people in this room, or type a name</translation>
+    </message>
+    <message>
+        <source>（请选择）</source>
+        <translation>(please choose)</translation>
+    </message>
+    <message>
+        <source>（不指明）</source>
+        <translation>(not specified)</translation>
+    </message>
+    <message>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>详细记录事实：时间、地点、经过、业主的要求</source>
+        <translation>Record the facts in detail: time, place, what happened, the owner&apos;s request</translation>
+    </message>
+    <message>
+        <source>受理方式</source>
+        <translation>Received via</translation>
+    </message>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>投诉人</source>
+        <translation>Complainant</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Contact phone</translation>
+    </message>
+    <message>
+        <source>投诉类别</source>
+        <translation>Complaint category</translation>
+    </message>
+    <message>
+        <source>被投诉部门</source>
+        <translation>Department complained about</translation>
+    </message>
+    <message>
+        <source>被投诉员工</source>
+        <translation>Staff member complained about</translation>
+    </message>
+    <message>
+        <source>严重程度</source>
+        <translation>Severity</translation>
+    </message>
+    <message>
+        <source>投诉内容</source>
+        <translation>Complaint details</translation>
+    </message>
+    <message>
+        <source>添加证据文件…</source>
+        <translation>Add Evidence File…</translation>
+    </message>
+    <message>
+        <source>证据</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>找不到该房号</source>
+        <translation>Room no. not found</translation>
+    </message>
+    <message>
+        <source>重复投诉：该房屋近期已有 {n} 条同类投诉</source>
+        <translation>Repeat complaint: this room has had {n} similar complaint(s) recently</translation>
+    </message>
+    <message>
+        <source>{serial}  {when}  {state}  {details}</source>
+        <translation>{serial}  {when}  {state}  {details}</translation>
+    </message>
+    <message>
+        <source>选择证据文件</source>
+        <translation>Choose Evidence File</translation>
+    </message>
+    <message>
+        <source>所有文件 (*)</source>
+        <translation>All Files (*)</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintsPanel</name>
+    <message>
+        <source>编号、房号、投诉人、电话或内容</source>
+        <translation>No., room no., complainant, phone or details</translation>
+    </message>
+    <message>
+        <source>全部类别</source>
+        <translation>All categories</translation>
+    </message>
+    <message>
+        <source>受理日期</source>
+        <translation>Date received</translation>
+    </message>
+    <message>
+        <source>显示完整电话</source>
+        <translation>Show full phone numbers</translation>
+    </message>
+    <message>
+        <source>新建投诉…</source>
+        <translation>New Complaint…</translation>
+    </message>
+    <message>
+        <source>查找：</source>
+        <translation>Find:</translation>
+    </message>
+    <message>
+        <source>投诉处理</source>
+        <translation>Complaints</translation>
+    </message>
+    <message>
+        <source>投诉详情</source>
+        <translation>Complaint Details</translation>
+    </message>
+    <message>
+        <source>添加证据…</source>
+        <translation>Add Evidence…</translation>
+    </message>
+    <message>
+        <source>打开</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>打印记录单…</source>
+        <translation>Print Record Form…</translation>
+    </message>
+    <message>
+        <source>证据</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>处理经过</source>
+        <translation>Handling History</translation>
+    </message>
+    <message>
+        <source>在左侧选择一条投诉，查看处理经过。</source>
+        <translation>Select a complaint on the left to see how it was handled.</translation>
+    </message>
+    <message>
+        <source>查找“{text}”</source>
+        <translation>Search &quot;{text}&quot;</translation>
+    </message>
+    <message>
+        <source>受理日期 {a} 至 {b}</source>
+        <translation>Received {a} to {b}</translation>
+    </message>
+    <message>
+        <source>全部投诉</source>
+        <translation>All complaints</translation>
+    </message>
+    <message>
+        <source>全部 {n}</source>
+        <translation>All {n}</translation>
+    </message>
+    <message>
+        <source>{label} {n}</source>
+        <translation>{label} {n}</translation>
+    </message>
+    <message>
+        <source>，向下滚动加载更多</source>
+        <translation>; scroll down to load more</translation>
+    </message>
+    <message>
+        <source>共 {n} 条{more}</source>
+        <translation>{n} total{more}</translation>
+    </message>
+    <message>
+        <source>{serial}  {state}</source>
+        <translation>{serial}  {state}</translation>
+    </message>
+    <message>
+        <source>{when} {channel}受理 · {room} · {who} {contact}</source>
+        <translation>{when} received via {channel} · {room} · {who} {contact}</translation>
+    </message>
+    <message>
+        <source>类别：{category} · 被投诉：{dept} {staff} · {severity}</source>
+        <translation>Category: {category} · Against: {dept} {staff} · {severity}</translation>
+    </message>
+    <message>
+        <source>处理期限：{when}（{who} 批准）</source>
+        <translation>Deadline: {when} (approved by {who})</translation>
+    </message>
+    <message>
+        <source>处理结果：{result}（{sat}）</source>
+        <translation>Result: {result} ({sat})</translation>
+    </message>
+    <message>
+        <source>无效原因：{reason}</source>
+        <translation>Reason invalid: {reason}</translation>
+    </message>
+    <message>
+        <source>重复投诉（前次 {serial}）</source>
+        <translation>Repeat complaint (previous: {serial})</translation>
+    </message>
+    <message>
+        <source>严重投诉：待致歉</source>
+        <translation>Serious complaint: apology pending</translation>
+    </message>
+    <message>
+        <source>已超过处理期限</source>
+        <translation>Past the deadline</translation>
+    </message>
+    <message>
+        <source>选择证据文件</source>
+        <translation>Choose Evidence File</translation>
+    </message>
+    <message>
+        <source>所有文件 (*)</source>
+        <translation>All Files (*)</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>受理时间</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>投诉人</source>
+        <translation>Complainant</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>被投诉部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>处理期限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>重复</source>
+        <translation>Repeat</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Handled by</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>添加时间</source>
+        <translation>Added</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+</context>
+<context>
     <name>ExportButtons</name>
     <message>
         <source>导出 Excel…</source>
@@ -168,6 +802,18 @@ After: {after}</translation>
     <message>
         <source>FrontDesk 物业客服台</source>
         <translation>FrontDesk Property Service Desk</translation>
+    </message>
+    <message>
+        <source>来电来访</source>
+        <translation>Calls &amp;&amp; Visits</translation>
+    </message>
+    <message>
+        <source>投诉处理</source>
+        <translation>Complaints</translation>
+    </message>
+    <message>
+        <source>走访回访</source>
+        <translation>Callbacks</translation>
     </message>
     <message>
         <source>房屋与业主</source>
@@ -329,12 +975,20 @@ An offline workstation for property-management service centers.</translation>
         <translation>Also create a PDF report</translation>
     </message>
     <message>
+        <source>本月投诉情况分析与改进措施（写入《投诉及处理月报表》）</source>
+        <translation>This month&apos;s complaint analysis and improvement measures (goes into the Monthly Complaints Report)</translation>
+    </message>
+    <message>
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
         <source>保存为</source>
         <translation>Save as</translation>
+    </message>
+    <message>
+        <source>分析与措施</source>
+        <translation>Analysis and measures</translation>
     </message>
     <message>
         <source>生成</source>
@@ -355,6 +1009,12 @@ An offline workstation for property-management service centers.</translation>
     <message>
         <source>文件夹不存在：{path}</source>
         <translation>Folder does not exist: {path}</translation>
+    </message>
+    <message>
+        <source>文件已存在，覆盖吗？
+{files}</source>
+        <translation>These files already exist. Overwrite them?
+{files}</translation>
     </message>
     <message>
         <source>正在生成 {month} 月报…</source>
@@ -470,12 +1130,301 @@ An offline workstation for property-management service centers.</translation>
         <translation>Yes (Foreigner Registration Form required)</translation>
     </message>
     <message>
+        <source>已知</source>
+        <translation>Known</translation>
+    </message>
+    <message>
         <source>入住日期</source>
         <translation>Move-in date</translation>
     </message>
     <message>
         <source>备注</source>
         <translation>Notes</translation>
+    </message>
+</context>
+<context>
+    <name>PlanDialog</name>
+    <message>
+        <source>制定{month}走访计划</source>
+        <translation>Plan Visits for {month}</translation>
+    </message>
+    <message>
+        <source>住宅 {households} 户，今年已走访 {visited} 户，已排计划未完成 {open} 户；本年还剩 {left} 个月，本月需走访 {needed} 户以保持每年不少于 50% 的进度。</source>
+        <translation>{households} residential households: {visited} visited this year, {open} planned but not yet visited. With {left} month(s) left this year, {needed} households need a visit this month to stay on track for at least 50% a year.</translation>
+    </message>
+    <message>
+        <source>从未回访</source>
+        <translation>Never</translation>
+    </message>
+    <message>
+        <source>［重点］</source>
+        <translation>[Priority] </translation>
+    </message>
+    <message>
+        <source>{mark}{room}&#x3000;{name}&#x3000;{phone}&#x3000;上次回访：{last}</source>
+        <translation>{mark}{room}  {name}  {phone}  Last callback: {last}</translation>
+    </message>
+    <message>
+        <source>创建走访计划</source>
+        <translation>Create Visit Plan</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <source>请填写原因</source>
+        <translation>Please enter a reason</translation>
+    </message>
+</context>
+<context>
+    <name>ReceptionPanel</name>
+    <message>
+        <source>问候语：{text}</source>
+        <translation>Greeting: {text}</translation>
+    </message>
+    <message>
+        <source>登记来电来访（Enter 保存，多行框内 Ctrl+Enter 保存，Esc 清空）</source>
+        <translation>Log a Call or Visit (Enter saves, Ctrl+Enter in multi-line boxes; Esc clears)</translation>
+    </message>
+    <message>
+        <source>房号，如 3-2-1201</source>
+        <translation>Room no., e.g. 3-2-1201</translation>
+    </message>
+    <message>
+        <source>来电人姓名（可从该房住户中选择）</source>
+        <translation>Caller&apos;s name (can be chosen from this room&apos;s residents)</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Contact phone</translation>
+    </message>
+    <message>
+        <source>不愿留下联系方式</source>
+        <translation>Declined to give contact details</translation>
+    </message>
+    <message>
+        <source>来电来访内容</source>
+        <translation>Call or visit details</translation>
+    </message>
+    <message>
+        <source>处理情况</source>
+        <translation>Action taken</translation>
+    </message>
+    <message>
+        <source>承诺答复时间</source>
+        <translation>Promised reply by</translation>
+    </message>
+    <message>
+        <source>保存（Enter）</source>
+        <translation>Save (Enter)</translation>
+    </message>
+    <message>
+        <source>清空（Esc）</source>
+        <translation>Clear (Esc)</translation>
+    </message>
+    <message>
+        <source>通话计时：8 分钟变黄，10 分钟变红（通话不宜超过十分钟）</source>
+        <translation>Call timer: turns yellow at 8 minutes, red at 10 (calls should not exceed ten minutes)</translation>
+    </message>
+    <message>
+        <source>方式</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>来电人</source>
+        <translation>Caller</translation>
+    </message>
+    <message>
+        <source>联系方式</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>来电人信息</source>
+        <translation>Caller Information</translation>
+    </message>
+    <message>
+        <source>承诺答复（黄：即将到期，红：已超时）</source>
+        <translation>Promised Replies (yellow: due soon, red: overdue)</translation>
+    </message>
+    <message>
+        <source>答复内容</source>
+        <translation>Reply given</translation>
+    </message>
+    <message>
+        <source>已答复</source>
+        <translation>Replied</translation>
+    </message>
+    <message>
+        <source>今日建议（主管处理）</source>
+        <translation>Today&apos;s Suggestions (for the supervisor)</translation>
+    </message>
+    <message>
+        <source>采纳或不采纳的理由（将回复给业主）</source>
+        <translation>Reason for adopting or not (will be sent to the owner)</translation>
+    </message>
+    <message>
+        <source>采纳</source>
+        <translation>Adopt</translation>
+    </message>
+    <message>
+        <source>不采纳</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <source>不限</source>
+        <translation>Any</translation>
+    </message>
+    <message>
+        <source>全部类别</source>
+        <translation>All categories</translation>
+    </message>
+    <message>
+        <source>查找内容、姓名、电话</source>
+        <translation>Search details, name, phone</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>转为投诉…</source>
+        <translation>Convert to Complaint…</translation>
+    </message>
+    <message>
+        <source>将“投诉”类记录转为投诉单，并互相关联</source>
+        <translation>Turn a &quot;Complaint&quot; record into a complaint and link the two</translation>
+    </message>
+    <message>
+        <source>来电来访记录</source>
+        <translation>Calls &amp; Visits Log</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>（不愿留下）</source>
+        <translation>(declined)</translation>
+    </message>
+    <message>
+        <source>接待人</source>
+        <translation>Received by</translation>
+    </message>
+    <message>
+        <source>时长</source>
+        <translation>Duration</translation>
+    </message>
+    <message>
+        <source>跟进</source>
+        <translation>Follow-up</translation>
+    </message>
+    <message>
+        <source>答复时间</source>
+        <translation>Reply by</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>答复事项</source>
+        <translation>To reply about</translation>
+    </message>
+    <message>
+        <source>建议</source>
+        <translation>Suggestion</translation>
+    </message>
+    <message>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>已转投诉</source>
+        <translation>Converted to complaint</translation>
+    </message>
+    <message>
+        <source>未转投诉</source>
+        <translation>Not converted</translation>
+    </message>
+    <message>
+        <source>输入房号或电话后显示该户信息。</source>
+        <translation>Enter a room no. or phone number to see the household&apos;s details.</translation>
+    </message>
+    <message>
+        <source>（按电话号码找到）</source>
+        <translation>(found by phone number)</translation>
+    </message>
+    <message>
+        <source>住户：{people}</source>
+        <translation>Residents: {people}</translation>
+    </message>
+    <message>
+        <source>无登记</source>
+        <translation>none registered</translation>
+    </message>
+    <message>
+        <source>未结投诉：{items}</source>
+        <translation>Open complaints: {items}</translation>
+    </message>
+    <message>
+        <source>待回访：{items}</source>
+        <translation>Pending callbacks: {items}</translation>
+    </message>
+    <message>
+        <source>待答复承诺：{items}</source>
+        <translation>Promised replies pending: {items}</translation>
+    </message>
+    <message>
+        <source>最近来电来访：</source>
+        <translation>Recent calls &amp; visits:</translation>
+    </message>
+    <message>
+        <source>{a} 至 {b}</source>
+        <translation>{a} to {b}</translation>
+    </message>
+    <message>
+        <source>房号 {room}</source>
+        <translation>Room {room}</translation>
+    </message>
+    <message>
+        <source>接待人 {name}</source>
+        <translation>Received by {name}</translation>
+    </message>
+    <message>
+        <source>查找“{text}”</source>
+        <translation>Search &quot;{text}&quot;</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>，向下滚动加载更多</source>
+        <translation>; scroll down to load more</translation>
+    </message>
+    <message>
+        <source>显示 {n} 条{more}</source>
+        <translation>Showing {n}{more}</translation>
+    </message>
+    <message>
+        <source>全部接待人</source>
+        <translation>All staff</translation>
     </message>
 </context>
 <context>
@@ -697,12 +1646,12 @@ Please sign in again.</translation>
         <translation>Excluding inactive</translation>
     </message>
     <message>
-        <source>，向下滚动加载更多</source>
-        <translation>; scroll down to load more</translation>
+        <source>（已显示 {n} 间，向下滚动加载更多）</source>
+        <translation> (showing {n}; scroll down to load more)</translation>
     </message>
     <message>
-        <source>找到 {n} 间{more}</source>
-        <translation>{n} rooms found{more}</translation>
+        <source>找到 {total} 间{more}</source>
+        <translation>Found {total} room(s){more}</translation>
     </message>
     <message>
         <source>{area} ㎡</source>
@@ -747,6 +1696,14 @@ Please sign in again.</translation>
     <message>
         <source>恢复登记</source>
         <translation>Restore Registration</translation>
+    </message>
+    <message>
+        <source>在房屋与业主列表中显示完整信息</source>
+        <translation>Showed full details in the Rooms &amp; Owners list</translation>
+    </message>
+    <message>
+        <source>导出房屋与业主列表（含完整信息）</source>
+        <translation>Exported the Rooms &amp; Owners list (with full details)</translation>
     </message>
     <message>
         <source>停用 {code}？停用后不再出现在查找结果和房号补全中，历史记录保留。</source>
@@ -1094,6 +2051,18 @@ Please sign in again.</translation>
         <translation>Print font file</translation>
     </message>
     <message>
+        <source>投诉类别（每行一个）</source>
+        <translation>Complaint categories (one per line)</translation>
+    </message>
+    <message>
+        <source>重复投诉判定天数</source>
+        <translation>Repeat complaint window (days)</translation>
+    </message>
+    <message>
+        <source> 天</source>
+        <translation> days</translation>
+    </message>
+    <message>
         <source>选择字体文件</source>
         <translation>Choose Font File</translation>
     </message>
@@ -1276,6 +2245,49 @@ Please sign in again.</translation>
     <message>
         <source>在职</source>
         <translation>Employed</translation>
+    </message>
+</context>
+<context>
+    <name>SurveyDialog</name>
+    <message>
+        <source>登记意见调查</source>
+        <translation>Record Survey</translation>
+    </message>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>业主/住户</source>
+        <translation>Owners/Residents</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Contact phone</translation>
+    </message>
+    <message>
+        <source>未评</source>
+        <translation>Not rated</translation>
+    </message>
+    <message>
+        <source>核实</source>
+        <translation>Verified</translation>
+    </message>
+    <message>
+        <source>已核实评价真实</source>
+        <translation>Ratings verified as genuine</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>请填写房号或业主姓名</source>
+        <translation>Please enter the room no. or the owner&apos;s name</translation>
+    </message>
+    <message>
+        <source>请至少评一项</source>
+        <translation>Please rate at least one item</translation>
     </message>
 </context>
 <context>
@@ -1507,6 +2519,234 @@ Saved data is not affected and you can keep working. If it happens again, send t
     <message>
         <source>恢复前</source>
         <translation>Before restore</translation>
+    </message>
+    <message>
+        <source>已受理</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>核实中</source>
+        <translation>Verifying</translation>
+    </message>
+    <message>
+        <source>处理中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>已升级</source>
+        <translation>Escalated</translation>
+    </message>
+    <message>
+        <source>已处理</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <source>已回访</source>
+        <translation>Called back</translation>
+    </message>
+    <message>
+        <source>已关闭</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>无效</source>
+        <translation>Invalid</translation>
+    </message>
+    <message>
+        <source>来电</source>
+        <translation>Phone call</translation>
+    </message>
+    <message>
+        <source>来访</source>
+        <translation>Visit</translation>
+    </message>
+    <message>
+        <source>柜台</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
+        <source>一般</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>严重</source>
+        <translation>Serious</translation>
+    </message>
+    <message>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <source>基本满意</source>
+        <translation>Mostly satisfied</translation>
+    </message>
+    <message>
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <source>受理投诉</source>
+        <translation>Receive Complaint</translation>
+    </message>
+    <message>
+        <source>添加证据</source>
+        <translation>Add Evidence</translation>
+    </message>
+    <message>
+        <source>开始核实</source>
+        <translation>Start Verifying</translation>
+    </message>
+    <message>
+        <source>判定无效</source>
+        <translation>Mark Invalid</translation>
+    </message>
+    <message>
+        <source>判定有效</source>
+        <translation>Mark Valid</translation>
+    </message>
+    <message>
+        <source>当场处理</source>
+        <translation>Resolve on the Spot</translation>
+    </message>
+    <message>
+        <source>约定处理期限</source>
+        <translation>Agree on Deadline</translation>
+    </message>
+    <message>
+        <source>转交部门</source>
+        <translation>Refer to Department</translation>
+    </message>
+    <message>
+        <source>升级至主管</source>
+        <translation>Escalate to Supervisor</translation>
+    </message>
+    <message>
+        <source>主管收回处理</source>
+        <translation>Supervisor Takes Over</translation>
+    </message>
+    <message>
+        <source>登记处理结果</source>
+        <translation>Record Result</translation>
+    </message>
+    <message>
+        <source>已致歉</source>
+        <translation>Apologized</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>投诉回访</source>
+        <translation>Complaint callback</translation>
+    </message>
+    <message>
+        <source>维修回访</source>
+        <translation>Repair callback</translation>
+    </message>
+    <message>
+        <source>意见调查回访</source>
+        <translation>Survey callback</translation>
+    </message>
+    <message>
+        <source>定期走访</source>
+        <translation>Routine visit</translation>
+    </message>
+    <message>
+        <source>待回访</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>已取消</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>上门</source>
+        <translation>Home visit</translation>
+    </message>
+    <message>
+        <source>咨询</source>
+        <translation>Inquiry</translation>
+    </message>
+    <message>
+        <source>建议</source>
+        <translation>Suggestion</translation>
+    </message>
+    <message>
+        <source>投诉</source>
+        <translation>Complaint</translation>
+    </message>
+    <message>
+        <source>报修</source>
+        <translation>Repair request</translation>
+    </message>
+    <message>
+        <source>求助</source>
+        <translation>Request for help</translation>
+    </message>
+    <message>
+        <source>表扬</source>
+        <translation>Praise</translation>
+    </message>
+    <message>
+        <source>待处理</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>已采纳</source>
+        <translation>Adopted</translation>
+    </message>
+    <message>
+        <source>未采纳</source>
+        <translation>Not adopted</translation>
+    </message>
+    <message>
+        <source>待答复</source>
+        <translation>Awaiting reply</translation>
+    </message>
+    <message>
+        <source>已答复</source>
+        <translation>Replied</translation>
+    </message>
+    <message>
+        <source>未到期</source>
+        <translation>Not due</translation>
+    </message>
+    <message>
+        <source>即将到期</source>
+        <translation>Due soon</translation>
+    </message>
+    <message>
+        <source>已超时</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>客服服务</source>
+        <translation>Customer service</translation>
+    </message>
+    <message>
+        <source>维修服务</source>
+        <translation>Repair service</translation>
+    </message>
+    <message>
+        <source>环境卫生</source>
+        <translation>Cleanliness</translation>
+    </message>
+    <message>
+        <source>安全秩序</source>
+        <translation>Security</translation>
+    </message>
+    <message>
+        <source>绿化养护</source>
+        <translation>Landscaping</translation>
+    </message>
+    <message>
+        <source>收费服务</source>
+        <translation>Billing service</translation>
     </message>
 </context>
 <context>
