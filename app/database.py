@@ -45,10 +45,10 @@ def open_database(paths: Paths, *, migrate_now: bool = True) -> Database:
     db = make_database(paths.db_url)
     try:
         if migrate_now:
-            if f is not None and f.exists() and not migrate.is_empty(db.engine) \
-                    and migrate.needs_upgrade(db.engine):
-                backup.backup_now(paths, kind="pre-migrate")
-            migrate.upgrade(db.engine)
+            if migrate.needs_upgrade(db.engine):
+                if f is not None and f.exists() and not migrate.is_empty(db.engine):
+                    backup.backup_now(paths, kind="pre-migrate")
+                migrate.upgrade(db.engine)
             with db.Session.begin() as s:
                 ensure_reference_data(s)
     except OperationalError as e:

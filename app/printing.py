@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import audit, settings
 from app.roles import Actor
-from app.slips import RenderInfo, SlipHeader, SlipSpec, render_slip
 from db.models import PrintRecord
 from db.types import utcnow
+
+if TYPE_CHECKING:  # reportlab is imported when a slip is first rendered, not at start-up
+    from app.slips import RenderInfo, SlipHeader, SlipSpec
 
 PDF_FONT_KEY = "pdf_font_path"
 
@@ -32,6 +35,8 @@ class PrintJob:
     previous_prints: int
 
     def render(self) -> tuple[bytes, RenderInfo]:
+        from app.slips import render_slip
+
         return render_slip(self.spec, self.header, printed_at=self.printed_at,
                            reprint_at=self.reprint_at, printed_by=self.printed_by,
                            font_path=self.font_path)
@@ -46,6 +51,8 @@ class PrintRow:
 
 
 def slip_header(session: Session) -> SlipHeader:
+    from app.slips import SlipHeader
+
     conf = settings.get_settings(session)
     return SlipHeader(community=conf.community_name, company=conf.company_name)
 

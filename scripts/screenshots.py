@@ -54,7 +54,7 @@ def main() -> int:
     win = MainWindow(ctx, user, ui_settings=QSettings(str(Path(tmp) / "ui.ini"), QSettings.Format.IniFormat))
     win.resize(1366, 768)
     for key in ("reception", "complaints", "callbacks"):
-        if key in win.panels:
+        if key in win.tab_keys:
             win.tabs.setCurrentWidget(win.panels[key])
             grab(win, out, key)
     panel = win.panels["rooms"]

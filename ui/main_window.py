@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from app import __version__, settings
 from app.auth import UserRow
@@ -36,6 +36,17 @@ class IdleWatcher(QObject):
         return False
 
 
+class _Panels(dict):
+    """The tab panels by key; asking for one that was never shown builds it."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.window = window
+
+    def __missing__(self, key: str) -> QWidget:
+        return self.window._build_panel(key)
+
+
 class MainWindow(QMainWindow):
     locked = Signal()
     unlocked = Signal()
@@ -60,7 +71,9 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("tabs")
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        self.panels: dict[str, QWidget] = {}
+        self.tab_keys: list[str] = []
+        self._factories: dict[str, tuple[QWidget, Callable[[QWidget], QWidget]]] = {}
+        self.panels: dict[str, QWidget] = _Panels(self)
         self._build_tabs()
         self._build_menus()
         self._build_status()
@@ -83,21 +96,44 @@ class MainWindow(QMainWindow):
         if actor.can(Perm.LOG_CALLS):
             from ui.panels.reception import ReceptionPanel
 
-            self.add_panel("reception", self.tr("来电来访"), ReceptionPanel(self.ctx, self.bus, self, self.runner))
+            self.add_panel("reception", self.tr("来电来访"),
+                           lambda parent: ReceptionPanel(self.ctx, self.bus, parent, self.runner))
         if actor.can(Perm.HANDLE_COMPLAINTS):
             from ui.panels.complaints import ComplaintsPanel
 
-            self.add_panel("complaints", self.tr("投诉处理"), ComplaintsPanel(self.ctx, self.bus, self, self.runner))
+            self.add_panel("complaints", self.tr("投诉处理"),
+                           lambda parent: ComplaintsPanel(self.ctx, self.bus, parent, self.runner))
         if actor.can(Perm.DO_CALLBACKS):
             from ui.panels.callbacks import CallbacksPanel
 
-            self.add_panel("callbacks", self.tr("走访回访"), CallbacksPanel(self.ctx, self.bus, self, self.runner))
+            self.add_panel("callbacks", self.tr("走访回访"),
+                           lambda parent: CallbacksPanel(self.ctx, self.bus, parent, self.runner))
         if actor.can(Perm.VIEW_ROOMS):
-            self.add_panel("rooms", self.tr("房屋与业主"), RoomsPanel(self.ctx, self.bus, self, self.runner))
+            self.add_panel("rooms", self.tr("房屋与业主"),
+                           lambda parent: RoomsPanel(self.ctx, self.bus, parent, self.runner))
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self._on_tabs_current_changed(self.tabs.currentIndex())
 
-    def add_panel(self, key: str, title: str, panel: QWidget) -> None:
-        self.panels[key] = panel
-        self.tabs.addTab(panel, title)
+    def add_panel(self, key: str, title: str, factory: Callable[[QWidget], QWidget]) -> None:
+        """A tab whose panel is built the first time it is shown (start-up builds only the first)."""
+        holder = QWidget()
+        holder.setObjectName(f"tab_{key}")
+        lay = QVBoxLayout(holder)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self._factories[key] = (holder, factory)
+        self.tab_keys.append(key)
+        self.tabs.addTab(holder, title)
+
+    def _build_panel(self, key: str) -> QWidget:
+        holder, factory = self._factories[key]
+        panel = factory(holder)
+        holder.layout().addWidget(panel)
+        dict.__setitem__(self.panels, key, panel)
+        return panel
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if 0 <= index < len(self.tab_keys):
+            self.panels[self.tab_keys[index]]  # noqa: B018 - builds it on first view
 
     def _action(self, menu, text: str, slot: Callable[[], None], shortcut: str | None = None,  # noqa: ANN001
                 perm: Perm | None = None, name: str = "") -> QAction | None:

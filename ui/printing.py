@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QBuffer,
@@ -24,9 +25,11 @@ from app.context import AppContext
 from app.errors import AppError
 from app.printing import PrintJob
 from app.printing import record as record_print
-from app.slips import RenderInfo
 from ui import dialogs
 from ui.runner import Runner
+
+if TYPE_CHECKING:
+    from app.slips import RenderInfo
 
 
 def pdf_document(data: bytes, parent: QObject | None = None) -> tuple[QPdfDocument, QBuffer]:

@@ -14,11 +14,11 @@ def test_english_translation_changes_the_window(qtbot, ctx, users, ui_settings):
         i18n.install(app, "en")
         win = MainWindow(ctx, users["li"], ui_settings=ui_settings)
         qtbot.addWidget(win)
-        title = win.tabs.tabText(win.tabs.indexOf(win.panels["rooms"]))
+        title = win.tabs.tabText(win.tab_keys.index("rooms"))
         assert title != "房屋与业主" and title.isascii()
         assert "Assistant" in win.user_label.text() or "assistant" in win.user_label.text().lower()
     finally:
         i18n.install(app, "zh_CN")
     win2 = MainWindow(ctx, users["li"], ui_settings=ui_settings)
     qtbot.addWidget(win2)
-    assert win2.tabs.tabText(win2.tabs.indexOf(win2.panels["rooms"])) == "房屋与业主"
+    assert win2.tabs.tabText(win2.tab_keys.index("rooms")) == "房屋与业主"

@@ -129,3 +129,11 @@ def test_settings_edit_complaint_categories_and_repeat_window(qtbot, paths, db, 
     with db.Session() as s:
         assert complaints.categories(s) == ["服务态度", "噪音", "宠物"]
         assert complaints.repeat_days(s) == 45
+
+
+def test_tabs_are_built_when_first_shown(qtbot, ctx, users, ui_settings):
+    win = MainWindow(ctx, users["li"], ui_settings=ui_settings)
+    qtbot.addWidget(win)
+    assert win.tab_keys[0] == "reception" and set(dict(win.panels)) == {"reception"}
+    win.tabs.setCurrentIndex(win.tab_keys.index("rooms"))
+    assert "rooms" in dict(win.panels) and win.panels["rooms"].isVisibleTo(win)

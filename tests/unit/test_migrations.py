@@ -95,3 +95,7 @@ def test_downgrade_to_base_and_upgrade_again(empty_db: Database) -> None:
         with empty_db.Session.begin() as s:
             audit.record(s, "tester", "create", "room", 1)
             s.execute(text("DELETE FROM audit_log"))
+
+
+def test_the_head_constant_is_alembics_head():
+    assert migrate.HEAD == migrate.head_revision()
