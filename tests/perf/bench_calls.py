@@ -189,12 +189,13 @@ def main() -> int:
             print(f"  {name}: {ms:.1f} ms (raw {raw_ms:.1f} ms), {n} rows", flush=True)
         cases.clear()
 
-    text_cases("like")
-    run_all()
-    t = time.perf_counter()
-    raw.executescript(FTS_DDL)
-    raw.commit()
-    print(f"FTS5 trigram index built in {time.perf_counter() - t:.1f} s", flush=True)
+    # The migrations create the FTS5 index (0003); the raw baseline asks the same index.
+    has_fts = raw.execute("SELECT 1 FROM sqlite_master WHERE name='calls_fts'").fetchone() is not None
+    if not has_fts:
+        t = time.perf_counter()
+        raw.executescript(FTS_DDL)
+        raw.commit()
+        print(f"FTS5 trigram index built in {time.perf_counter() - t:.1f} s", flush=True)
     text_cases("fts")
     run_all()
 
