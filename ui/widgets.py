@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QCompleter, QHeaderView, QLineEdit, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def room_completer(codes: list[str], parent: QWidget) -> QCompleter:
@@ -54,3 +64,24 @@ def fit_columns(view: QTableView, minimum: int = 72, maximum: int = 240) -> None
         elif size > maximum:
             header.resizeSection(col, maximum)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+
+
+def list_and_card(left: QWidget, card: QWidget, empty_text: str,
+                  sizes: tuple[int, int] = (820, 500)) -> tuple[QSplitter, QLabel]:
+    """A list on the left and the selected record's card on the right (a hint while none is chosen)."""
+    empty = QLabel(empty_text)
+    empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    empty.setStyleSheet("color: #777;")
+    right = QWidget()
+    rv = QVBoxLayout(right)
+    rv.setContentsMargins(0, 0, 0, 0)
+    rv.addWidget(empty)
+    rv.addWidget(card)
+    card.hide()
+    split = QSplitter()
+    split.addWidget(left)
+    split.addWidget(right)
+    split.setStretchFactor(0, 11)
+    split.setStretchFactor(1, 9)
+    split.setSizes(list(sizes))
+    return split, empty

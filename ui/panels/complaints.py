@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -51,7 +50,7 @@ from ui.labels import label
 from ui.printing import SlipPrinter
 from ui.runner import Runner
 from ui.table_model import Column, RowTableModel
-from ui.widgets import fit_columns, setup_table
+from ui.widgets import fit_columns, list_and_card, setup_table
 
 LATE = QColor("#c0392b")
 DONE = QColor("#888888")
@@ -198,21 +197,7 @@ class ComplaintsPanel(QWidget):
         pr.addStretch(1)
         pr.addWidget(self.print_btn)
         cv.addLayout(pr)
-        self.empty_card = QLabel(self.tr("在左侧选择一条投诉，查看处理经过。"))
-        self.empty_card.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_card.setStyleSheet("color: #777;")
-        right = QWidget()
-        rv = QVBoxLayout(right)
-        rv.setContentsMargins(0, 0, 0, 0)
-        rv.addWidget(self.empty_card)
-        rv.addWidget(self.card)
-        self.card.hide()
-
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 11)
-        split.setStretchFactor(1, 9)
+        split, self.empty_card = list_and_card(left, self.card, self.tr("在左侧选择一条投诉，查看处理经过。"))
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addLayout(chip_bar)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -34,7 +33,7 @@ from ui.printing import SlipPrinter
 from ui.room_dialogs import PersonDialog, RoomDialog
 from ui.runner import Runner
 from ui.table_model import Column, RowTableModel
-from ui.widgets import fit_columns, set_completer_codes, setup_table
+from ui.widgets import fit_columns, list_and_card, set_completer_codes, setup_table
 
 INACTIVE = QColor("#999999")
 
@@ -152,22 +151,7 @@ class RoomsPanel(QWidget):
         cv.addWidget(QLabel(self.tr("业主与住户")))
         cv.addWidget(self.people, 1)
         cv.addLayout(buttons)
-        self.empty_card = QLabel(self.tr("在左侧选择一间房屋，查看业主和住户。"))
-        self.empty_card.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_card.setStyleSheet("color: #777;")
-        right = QWidget()
-        rv = QVBoxLayout(right)
-        rv.setContentsMargins(0, 0, 0, 0)
-        rv.addWidget(self.empty_card)
-        rv.addWidget(self.card)
-        self.card.hide()
-
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 11)
-        split.setStretchFactor(1, 9)
-        split.setSizes([820, 500])
+        split, self.empty_card = list_and_card(left, self.card, self.tr("在左侧选择一间房屋，查看业主和住户。"))
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(split, 1)
@@ -242,10 +226,16 @@ class RoomsPanel(QWidget):
         q = self.query()
         selected = self.detail.room.id if self.detail else None
 
+        total = 0
+
         def fetch(offset: int, limit: int) -> list[RoomRow]:
             from dataclasses import replace
 
-            return self.ctx.query(rooms.search_rooms, replace(q, offset=offset, limit=limit))
+            nonlocal total
+            page = self.ctx.query(rooms.search_rooms_page, replace(q, offset=offset, limit=limit))
+            if offset == 0:
+                total = page.total  # counted by the page query itself: no second query per keystroke
+            return page.rows
 
         try:
             self.model.set_fetch(fetch)
@@ -253,7 +243,6 @@ class RoomsPanel(QWidget):
             dialogs.show_app_error(self, e)
             return
         n = self.model.rowCount()
-        total = self.ctx.query(rooms.count_matching, q) if self.model.canFetchMore() else n
         more = self.tr("（已显示 {n} 间，向下滚动加载更多）").format(n=n) if total > n else ""
         self.count_label.setText(self.tr("找到 {total} 间{more}").format(total=total, more=more))
         if selected is not None:
