@@ -398,20 +398,48 @@ def count_matching(session: Session, actor: Actor, q: RoomQuery) -> int:
     return session.scalar(stmt) or 0
 
 
+@dataclass(frozen=True)
+class RoomPage:
+    rows: list[RoomRow]
+    total: int  # every room the search finds, not only this page
+
+
+def search_rooms_page(session: Session, actor: Actor, q: RoomQuery) -> RoomPage:
+    """One page of a search and the number of all matches.
+
+    With search text the page query counts the matches itself (count(*) OVER ()): its sort visits
+    every match anyway, while a separate count runs the LIKE filter a second time (~10-15 ms per
+    keystroke on 10,000 rooms). Without text a plain count is cheaper (~1 ms): the window would
+    stop SQLite from keeping only the first page while it sorts all the rooms (~20 ms).
+    """
+    filtered = bool(normalize_text(q.text))
+    rows, total = _search(session, actor, q, with_total=filtered)
+    if not filtered or (not rows and q.offset > 0):
+        total = count_matching(session, actor, q)
+    return RoomPage(rows, total)
+
+
 def search_rooms(session: Session, actor: Actor, q: RoomQuery) -> list[RoomRow]:
     """Search as you type: room code, a person's name or phone. Filtering and paging in SQL."""
+    return _search(session, actor, q, with_total=False)[0]
+
+
+def _search(session: Session, actor: Actor, q: RoomQuery, *, with_total: bool) -> tuple[list[RoomRow], int]:
     require(actor, Perm.VIEW_ROOMS)
     # Plain columns, not ORM objects: a third faster per keystroke for a page of 200 rooms.
-    stmt = select(Room.id, Room.code, Building.code, Room.unit, Room.number, Room.floor, Room.area,
-                  Room.kind, Room.occupancy, Room.name, Room.active
-                  ).join(Building, Room.building_id == Building.id)
+    cols: list[Any] = [Room.id, Room.code, Building.code, Room.unit, Room.number, Room.floor, Room.area,
+                       Room.kind, Room.occupancy, Room.name, Room.active]
+    if with_total:
+        cols.append(func.count().over())
+    stmt = select(*cols).join(Building, Room.building_id == Building.id)
     stmt = _room_filter(stmt, q)
     # Natural order: building 2 before 10, room 101 before 1001.
     stmt = stmt.order_by(func.length(Building.code), Building.code, func.length(Room.unit), Room.unit,
                          func.length(Room.number), Room.number, Room.code)
     rows = session.execute(stmt.offset(q.offset).limit(q.limit)).all()
     if not rows:
-        return []
+        return [], 0
+    total = rows[0][11] if with_total else 0
     show_phone, _ = _can_reveal(actor, q.reveal)
     ids = [r[0] for r in rows]
     names: dict[int, list[str]] = {}
@@ -427,7 +455,8 @@ def search_rooms(session: Session, actor: Actor, q: RoomQuery) -> list[RoomRow]:
             phones[room_id] = phone if show_phone else mask_phone(phone)
     return [RoomRow(rid, code, bcode, unit, number, floor, area, RoomKind(kind), Occupancy(occupancy),
                     name, active, "、".join(names.get(rid, [])), phones.get(rid, ""))
-            for rid, code, bcode, unit, number, floor, area, kind, occupancy, name, active in rows]
+            for rid, code, bcode, unit, number, floor, area, kind, occupancy, name, active, *_ in rows
+            ], total
 
 
 def count_rooms(session: Session, include_inactive: bool = False) -> int:
