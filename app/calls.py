@@ -426,8 +426,7 @@ def _query_stmt(session: Session, q: CallQuery) -> Any:
             stmt = stmt.where(CallLog.room_id == rid)
         else:
             # The beginning of a code (3-2-12): the rooms first, then their calls through the index.
-            ids = list(session.scalars(select(Room.id).where(Room.code.like(f"{room}%")).limit(500)))
-            stmt = stmt.where(CallLog.room_id.in_(ids or [-1]))
+            stmt = stmt.where(CallLog.room_id.in_(select(Room.id).where(Room.code.like(f"{room}%"))))
     if q.clerk:
         stmt = stmt.where(CallLog.taken_by == q.clerk)
     if q.date_from:
@@ -574,11 +573,13 @@ def decide_suggestion(session: Session, actor: Actor, call_id: int, adopted: boo
     audit.record(session, actor, "decide", "call", c.id, before={"suggestion_status": str(state)},
                  after={"suggestion_status": str(target), "reason": reason},
                  summary=f"建议{SUGGESTION_LABELS[target]}（来电 #{c.id}）")
-    callbacks.create_callback(
-        session, actor, kind=callbacks.CallbackKind.SURVEY, room_id=c.room_id,
-        person_name=c.caller_name, contact=c.contact,
-        reason=f"建议处理结果回复：{SUGGESTION_LABELS[target]}。{reason}",
-        due_at=now + timedelta(hours=SUGGESTION_CALLBACK_HOURS), source="call", source_id=c.id)
+    if c.room_id is not None or c.contact:
+        callbacks.create_callback(
+            session, actor, kind=callbacks.CallbackKind.SURVEY, room_id=c.room_id,
+            person_name=c.caller_name, contact=c.contact,
+            reason=f"建议处理结果回复：{SUGGESTION_LABELS[target]}。{reason}",
+            due_at=now + timedelta(hours=SUGGESTION_CALLBACK_HOURS), source="call", source_id=c.id)
+    # An anonymous caller (no room, no contact) cannot be called back: no callback that nobody can make.
     return call_row(session, c.id)
 
 
@@ -596,7 +597,7 @@ def complaint_data_for_call(session: Session, actor: Actor, call_id: int, catego
     if c.complaint_id is not None:
         raise ConflictError("该记录已转为投诉")
     room_code = session.scalar(select(Room.code).where(Room.id == c.room_id)) if c.room_id else ""
-    contact = c.contact if actor.can(Perm.REVEAL_PHONE) else ""
+    contact = mask_phone(c.contact)  # create_complaint puts the call's number back
     values: dict[str, Any] = {"channel": c.channel, "complainant": c.caller_name,
                               "contact": contact, "room_code": room_code or "",
                               "details": c.content, "call_id": c.id}
@@ -722,7 +723,7 @@ def person_phone(session: Session, actor: Actor, person_id: int) -> str:
 
     require(actor, Perm.LOG_CALLS)
     phone = session.scalar(select(Person.phone).where(Person.id == person_id)) or ""
-    return phone if actor.can(Perm.REVEAL_PHONE) else mask_phone(phone)
+    return mask_phone(phone)  # masked on screen; log_call puts the stored number back
 
 
 def count_calls(session: Session) -> int:

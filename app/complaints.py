@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from app import audit, settings
-from app.errors import InvalidTransition, NotFoundError, StorageError, ValidationError
+from app.errors import ConflictError, InvalidTransition, NotFoundError, StorageError, ValidationError
 from app.roles import Actor, Perm, require
 from app.timeutil import fmt_local, local_day_bounds, to_local
 from app.validation import canonical_phone, clean_room_code, mask_phone, normalize_text, phone_problem
@@ -532,8 +532,20 @@ def create_complaint(session: Session, actor: Actor, data: ComplaintData,
             raise ValidationError(f"找不到房号 {d.room_code}", field="room")
     if d.room_id is not None and session.get(Room, d.room_id) is None:
         raise ValidationError("找不到该房屋", field="room")
+    call = None
+    if d.call_id is not None:  # only a 投诉 line, and only once (the service decides, not the dialog)
+        call = session.get(CallLog, d.call_id)
+        if call is None:
+            raise NotFoundError("找不到该来电记录")
+        if call.kind != "complaint":
+            raise InvalidTransition("只有“投诉”类来电记录可以转为投诉")
+        if call.complaint_id is not None:
+            raise ConflictError("该来电记录已转为投诉")
     if "*" in d.contact:
-        d = replace(d, contact=_unmask_contact(session, d.room_id, d.contact))
+        if call is not None and call.contact and mask_phone(call.contact) == d.contact:
+            d = replace(d, contact=call.contact)
+        else:
+            d = replace(d, contact=_unmask_contact(session, d.room_id, d.contact))
     dept = d.department_code
     if d.staff_id is not None:
         staff = session.get(Staff, d.staff_id)
@@ -554,10 +566,8 @@ def create_complaint(session: Session, actor: Actor, data: ComplaintData,
         created_by=actor.username, updated_by=actor.username)
     session.add(c)
     session.flush()
-    if d.call_id is not None:  # linked both ways with the reception-log line
-        call = session.get(CallLog, d.call_id)
-        if call is not None and call.complaint_id is None:
-            call.complaint_id = c.id
+    if call is not None:  # linked both ways with the reception-log line
+        call.complaint_id = c.id
     note = f"{CHANNEL_LABELS[d.channel]}受理"
     if similar:
         note += f"；重复投诉（{repeat_days(session)} 天内同房同类：{similar[0].serial}）"
@@ -791,6 +801,8 @@ def mark_called_back(session: Session, actor: Actor, complaint_id: int, note: st
 def close(session: Session, actor: Actor, complaint_id: int, note: str = "",
           at: datetime | None = None) -> ComplaintRow:
     def change(c: Complaint, when: datetime) -> None:
+        if c.apology_needed and c.apology_done_at is None:
+            raise InvalidTransition("严重投诉须先完成致歉回访（登记“已致歉”）才能关闭")
         c.closed_at = when
 
     return _apply(session, actor, complaint_id, Action.CLOSE, note.strip(), at, change)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.callbacks import (
-    COMPLAINT_CALLBACK_HOURS,
     KIND_LABELS,
     METHOD_LABELS,
     SOURCE_CALLBACK,
@@ -46,20 +45,23 @@ def callbacks_section(session: Session, month: Month) -> MonthSection:
     done_state, due_state = str(CallbackState.DONE), str(CallbackState.DUE)
 
     done_rows = session.execute(
-        select(Callback.kind, Callback.created_at, Callback.done_at, Callback.satisfaction, Callback.id,
-               Callback.method)
+        select(Callback.kind, Callback.due_at, Callback.done_at, Callback.satisfaction, Callback.id,
+               Callback.method, Callback.source)
         .where(Callback.state == done_state, Callback.done_at >= start, Callback.done_at < end)).all()
     due_in_month = dict(session.execute(
         select(Callback.kind, func.count())
         .where(Callback.due_at >= start, Callback.due_at < end,
                Callback.state != str(CallbackState.CANCELLED))
         .group_by(Callback.kind)).all())
+    # Overdue as of the month's end: still open then, whether it was recorded later or not yet,
+    # so a past month's report does not change when an old callback is finally made.
+    open_at_cutoff = or_(Callback.state == due_state,
+                         and_(Callback.state == done_state, Callback.done_at >= cutoff))
     overdue_rows = dict(session.execute(
         select(Callback.kind, func.count())
-        .where(Callback.state == due_state, Callback.due_at < cutoff, Callback.due_at >= start)
+        .where(open_at_cutoff, Callback.due_at < cutoff, Callback.due_at >= start)
         .group_by(Callback.kind)).all())
-    overdue_all = session.scalar(select(func.count()).where(
-        Callback.state == due_state, Callback.due_at < cutoff)) or 0
+    overdue_all = session.scalar(select(func.count()).where(open_at_cutoff, Callback.due_at < cutoff)) or 0
 
     per_kind = {k: [0, 0, 0, 0] for k in CallbackKind}  # due, done, overdue, 不满意
     for k, n in due_in_month.items():
@@ -69,7 +71,7 @@ def callbacks_section(session: Session, month: Month) -> MonthSection:
     complaint_done = complaint_in_time = 0
     unhappy_ids: list[int] = []
     by_method = {m: 0 for m in Method}
-    for kind, created, done_at, sat, cid, method in done_rows:
+    for kind, due_at, done_at, sat, cid, method, source in done_rows:
         k = CallbackKind(kind)
         per_kind[k][1] += 1
         if method:
@@ -77,9 +79,11 @@ def callbacks_section(session: Session, month: Month) -> MonthSection:
         if sat == Satisfaction.DISSATISFIED:
             per_kind[k][3] += 1
             unhappy_ids.append(cid)
-        if k == CallbackKind.COMPLAINT and created is not None:
+        # The 48-hour rule is about the callback a resolved complaint creates (due = resolved + 48 h),
+        # not the urgent follow-ups of a 不满意 callback.
+        if k == CallbackKind.COMPLAINT and source == "complaint" and due_at is not None:
             complaint_done += 1
-            if _aware(done_at) - _aware(created) <= timedelta(hours=COMPLAINT_CALLBACK_HOURS):
+            if _aware(done_at) <= _aware(due_at):
                 complaint_in_time += 1
 
     # A 不满意 callback is "called back" once its follow-up callback is done.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from app.complaints import (
 from app.exports import ColKind, ExportColumn
 from app.monthly import ChartSpec, KeyFigure, Month, MonthSection, SectionTable, register
 from db.models import Callback, Complaint, Department
+from db.types import utcnow
 
 SECTION = "complaints"
 TITLE = "投诉及处理月报表"
@@ -34,6 +35,10 @@ def share(part: int, whole: int) -> str:
         return "—"
     pct = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return f"{pct}%（{part}/{whole}）"
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
 
 
 @register(SECTION, TITLE, order=30)
@@ -52,7 +57,8 @@ def complaints_section(session: Session, month: Month) -> MonthSection:
     with_deadline = [r for r in rows if r.deadline is not None]
     kept = [r for r in with_deadline if r.resolved_at is not None and r.resolved_at <= r.deadline]
     # A deadline still open at the end of the month is not judged yet.
-    judged = [r for r in with_deadline if r.resolved_at is not None or r.deadline < end]
+    cutoff = min(end, utcnow())
+    judged = [r for r in with_deadline if r.resolved_at is not None or _utc(r.deadline) < cutoff]
     resolved = [r for r in rows if r.resolved_at is not None]
     hours = [Decimal((r.resolved_at - r.received_at).total_seconds()) / 3600 for r in resolved]
     mean_hours = (sum(hours, Decimal(0)) / len(hours)).quantize(Decimal("0.1")) if hours else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -10,6 +12,11 @@ from app.exports import ColKind, ExportColumn
 from app.monthly import ChartSpec, KeyFigure, Month, MonthSection, SectionTable, register
 from app.timeutil import to_local
 from db.models import CallLog, Promise
+from db.types import utcnow
+
+
+def _aware(dt: datetime) -> datetime:
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
 
 
 @register("reception", "来电来访", order=20)
@@ -65,7 +72,10 @@ def reception_section(session: Session, month: Month) -> MonthSection:
          ["待处理", s_total - adopted - rejected]])
     declined = session.scalar(select(func.count()).select_from(CallLog)
                               .where(*in_month, CallLog.declined_contact.is_(True))) or 0
-    on_time_rate = f"{on_time / due_n:.0%}" if due_n else "—"
+    # Judged: answered, or already late; a promise due later today is not a failure yet.
+    cutoff = min(end, utcnow())
+    judged = sum(1 for p in promises if p.kept_at is not None or _aware(p.due_at) < cutoff)
+    on_time_rate = f"{on_time / judged:.0%}" if judged else "—"
     adopted_rate = f"{adopted / (adopted + rejected):.0%}" if adopted + rejected else "—"
     return MonthSection(
         key="reception", title="来电来访",

@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
         self._action(m, self.tr("从备份恢复…"), self.open_restore, perm=Perm.RESTORE, name="act_restore")
         self._action(m, self.tr("检查数据库"), self.check_database, perm=Perm.BACKUP, name="act_check")
         m.addSeparator()
-        self._action(m, self.tr("锁定窗口"), self.lock, "Ctrl+L", name="act_lock")
+        self._action(m, self.tr("锁定窗口"), self.lock, "Ctrl+Shift+L", name="act_lock")
         self._action(m, self.tr("退出"), self.close, "Ctrl+Q", name="act_quit")
         m = mb.addMenu(self.tr("设置(&S)"))
         self._action(m, self.tr("小区与程序设置…"), self.open_settings, perm=Perm.EDIT_SETTINGS,

@@ -308,3 +308,37 @@ def test_demo_history_is_consistent(any_db, assistant):
                 assert e.from_state in sources and e.to_state == (target or e.from_state)
             assert [e.at for e in events] == sorted(e.at for e in events)
         assert s.scalar(select(func.count()).select_from(Complaint).where(Complaint.repeat_of_id.is_not(None)))
+
+
+def test_a_serious_complaint_is_not_closed_before_the_apology(any_db, room_id, assistant, supervisor):
+    with any_db.Session.begin() as s:
+        c = complaints.create_complaint(s, assistant, _data(room_id, severity=Severity.SERIOUS))
+        complaints.start_verify(s, assistant, c.id)
+        complaints.mark_invalid(s, assistant, c.id, "经核实为邻居误会")
+        with pytest.raises(InvalidTransition, match="致歉"):
+            complaints.close(s, supervisor, c.id)
+
+
+def test_one_call_line_becomes_one_complaint(any_db, room_id, assistant):
+    from app import calls
+    from app.calls import CallData, CallKind
+    from app.errors import ConflictError
+
+    with any_db.Session.begin() as s:
+        line = calls.log_call(s, assistant, CallData(channel="phone", room_code="3-2-1201", caller_name="王芳",
+                                                     contact="13800138000", kind=CallKind.COMPLAINT,
+                                                     content="楼上深夜噪音"))
+        ask = calls.log_call(s, assistant, CallData(channel="phone", room_code="3-2-1201", caller_name="王芳",
+                                                    contact="13800138000", kind=CallKind.INQUIRY,
+                                                    content="问物业费"))
+    with any_db.Session.begin() as s:
+        data = calls.complaint_data_for_call(s, assistant, line.id, category="噪音")
+        assert data.contact == "138****8000"  # masked on the form ...
+        made = complaints.create_complaint(s, assistant, data)
+        assert made.call_id == line.id
+        assert s.get(Complaint, made.id).contact == "13800138000"  # ... the number is kept whole
+    with any_db.Session.begin() as s:
+        with pytest.raises(ConflictError):
+            complaints.create_complaint(s, assistant, _data(room_id, call_id=line.id))
+        with pytest.raises(InvalidTransition):
+            complaints.create_complaint(s, assistant, _data(room_id, call_id=ask.id))

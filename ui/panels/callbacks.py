@@ -158,6 +158,10 @@ class CallbacksPanel(QWidget):
         lay.addLayout(foot)
 
         # ---- wiring
+        self._due_timer = QTimer(self)  # overdue turns red with the clock, not only on changes
+        self._due_timer.setInterval(60_000)
+        self._due_timer.timeout.connect(self.refresh)
+        self._due_timer.start()
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(150)

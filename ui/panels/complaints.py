@@ -57,7 +57,9 @@ DONE = QColor("#888888")
 # The buttons, in the order of the procedure. 已回访 is normally recorded from the callbacks tab.
 BUTTON_ACTIONS = [Action.START_VERIFY, Action.MARK_VALID, Action.MARK_INVALID, Action.HANDLE_ON_SPOT,
                   Action.ASSIGN_DEPARTMENT, Action.AGREE_DEADLINE, Action.ESCALATE, Action.TAKE_BACK,
-                  Action.RECORD_RESULT, Action.MARK_APOLOGY_DONE, Action.MARK_CALLED_BACK, Action.CLOSE]
+                  Action.RECORD_RESULT, Action.MARK_APOLOGY_DONE, Action.CLOSE]
+# 已回访 is not a button here: it is set when the complaint's callback is recorded in 走访回访, so
+# the callback, its 《业主回访记录单》 and the owner's satisfaction are never skipped.
 
 
 class ComplaintsPanel(QWidget):

@@ -129,6 +129,11 @@ class ReceptionPanel(QWidget):
         self._filter_debounce.setSingleShot(True)
         self._filter_debounce.setInterval(200)
         self._filter_debounce.timeout.connect(self.refresh_log)
+        # Amber and red follow the clock, not only data changes.
+        self._due_timer = QTimer(self)
+        self._due_timer.setInterval(60_000)
+        self._due_timer.timeout.connect(self.refresh_promises)
+        self._due_timer.start()
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.channel.setFocus)
         bus.data_changed.connect(self._on_data_changed)
         self._reload_lookups()
