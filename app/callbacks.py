@@ -190,6 +190,7 @@ def _get(session: Session, callback_id: int) -> Callback:
 
 def get_callback(session: Session, actor: Actor, callback_id: int, reveal: bool = False) -> CallbackRow:
     """One callback; `reveal` shows the full contact number to a role that may see it (audited)."""
+    require(actor, Perm.DO_CALLBACKS)
     cb = _get(session, callback_id)
     show = reveal and actor.can(Perm.REVEAL_PHONE)
     if show and cb.contact:
@@ -444,6 +445,7 @@ def _filtered(stmt: Select, q: DueQuery) -> Select:
 
 def due_list(session: Session, actor: Actor, q: DueQuery) -> list[CallbackRow]:
     """Open callbacks first, overdue at the top (earliest due first); then the rest, newest first."""
+    require(actor, Perm.DO_CALLBACKS)
     stmt = _filtered(select(Callback, Room.code).outerjoin(Room, Callback.room_id == Room.id), q)
     open_first = case((Callback.state == str(CallbackState.DUE), 0), else_=1)
     stmt = stmt.order_by(open_first, case((Callback.state == str(CallbackState.DUE), Callback.due_at)),
