@@ -65,6 +65,8 @@ class Result:
     target: str
     passed: bool
     lines: list[str] = field(default_factory=list)  # markdown for the report
+    baseline: float = 0.0  # the same-run baseline's figure: how fast the machine was meanwhile
+    summary: str = ""  # one line: the figure judged and the baseline's
 
 
 def log(msg: str) -> None:
@@ -117,21 +119,65 @@ def machine_info() -> dict[str, str]:
     }
 
 
+def _proc_stat() -> tuple[int, int, int]:
+    """(all ticks, idle ticks, steal ticks) summed over the CPUs, from /proc/stat."""
+    f = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return sum(f[:8]), f[3] + f[4], f[7] if len(f) > 7 else 0
+
+
 def cpu_busy(seconds: float = 5.0) -> float | None:
     """Share of all cores busy over the next `seconds` (we sleep meanwhile), from /proc/stat."""
-
-    def sample() -> tuple[int, int]:
-        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
-        return sum(fields), idle
-
     try:
-        total0, idle0 = sample()
+        total0, idle0, _ = _proc_stat()
         time.sleep(seconds)
-        total1, idle1 = sample()
+        total1, idle1, _ = _proc_stat()
     except (OSError, ValueError, IndexError):
         return None
     return 1 - (idle1 - idle0) / max(total1 - total0, 1)
+
+
+def speed_probe() -> float:
+    """A fixed pure-Python loop, in ms (about 0.3 s on this machine at full speed). The host of
+    this VM changes speed by up to 2× from one minute to the next even when nothing else runs in
+    the VM; this figure, taken before and after each part, shows how fast the host was."""
+    t = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    return (time.perf_counter() - t) * 1000
+
+
+class Disturbance:
+    """How much of the machine other jobs took while we measured: CPU time that was neither idle
+    nor ours (this process and its children), plus time the hypervisor stole, as a share of all
+    the CPUs' time."""
+
+    def __enter__(self) -> Disturbance:
+        self.share: float | None = None
+        try:
+            self._stat = _proc_stat()
+        except (OSError, ValueError, IndexError):
+            self._stat = None
+        self._own = self._own_seconds()
+        return self
+
+    @staticmethod
+    def _own_seconds() -> float:
+        import resource
+
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+    def __exit__(self, *exc: object) -> None:
+        if self._stat is None:
+            return
+        total0, idle0, steal0 = self._stat
+        total1, idle1, steal1 = _proc_stat()
+        hz = os.sysconf("SC_CLK_TCK")
+        busy = ((total1 - total0) - (idle1 - idle0)) / hz
+        foreign = max(busy - (self._own_seconds() - self._own), 0.0) + (steal1 - steal0) / hz
+        self.share = foreign / max((total1 - total0) / hz, 1e-9)
 
 
 def wait_quiet(max_busy: float, max_wait: float) -> str:
@@ -296,7 +342,7 @@ def bench_startup(work: Path, sizes: Sizes) -> Result:
     spec = work / "window-spec.json"
     runs: dict[str, list[dict[str, Any]]] = {"frontdesk": [], "bare": []}
     cpu: dict[str, list[float]] = {"frontdesk": [], "bare": []}
-    rooms_shown = -1
+    first_tab = "?"
 
     def one(mode: str) -> dict[str, Any]:
         if mode == "frontdesk":
@@ -315,7 +361,7 @@ def bench_startup(work: Path, sizes: Sizes) -> Result:
             runs[mode].append(r["marks"])
             cpu[mode].append(r["cpu_ms"])
             if mode == "frontdesk":
-                rooms_shown = r.get("rooms_shown", -1)
+                first_tab = r.get("first_tab", "?")
         log(f"[start-up] run {i + 1}/{sizes.startup_runs}: FrontDesk {runs['frontdesk'][-1]['idle']:.0f} ms,"
             f" bare {runs['bare'][-1]['idle']:.0f} ms")
     log("[start-up] import breakdown …")
@@ -358,8 +404,8 @@ def bench_startup(work: Path, sizes: Sizes) -> Result:
               "timer0": "QTimer.singleShot(0) after show() fired", "first_paint": "first paint event",
               "idle": "**event loop idle after the first paint = interactive**"}
     lines = [
-        f"Database: {sizes.startup_households} households (demo data, "
-        f"{rooms_shown} rows on the first page of 房屋与业主). Window: tabs {window['tabs']}, "
+        f"Database: {sizes.startup_households} households (demo data). Window: tabs {window['tabs']} "
+        f"(the one shown first: {first_tab}), "
         f"menus {[m['title'] for m in window['menus']]}, {window['size'][0]}×{window['size'][1]}. "
         f"{sizes.startup_runs} runs each, interleaved, after one discarded warm-up run each.",
         "",
@@ -388,7 +434,8 @@ def bench_startup(work: Path, sizes: Sizes) -> Result:
     lines += [f"| {g} | {ms:.0f} |" for g, ms in big]
     lines += [f"| everything else | {small:.0f} |"]
     return Result("1. Start to interactive window", f"FrontDesk ≤ {STARTUP_RATIO_MAX:g}× bare PySide6",
-                  passed, lines)
+                  passed, lines, baseline=b_idle,
+                  summary=f"FrontDesk {f_idle:.0f} ms, bare {b_idle:.0f} ms, ratio {ratio:.2f}")
 
 
 # ------------------------------------------------------------------ 2. search as you type
@@ -405,6 +452,7 @@ def keystrokes(room_code: str) -> list[str]:
 
 RAW_SEARCH_SQL = """
 SELECT r.id, r.code, b.code, r.unit, r.number, r.floor, r.area, r.kind, r.occupancy, r.name, r.active
+       {total}
 FROM rooms r JOIN buildings b ON b.id = r.building_id
 WHERE r.active = 1 {filter}
 ORDER BY length(b.code), b.code, length(r.unit), r.unit, length(r.number), r.number, r.code
@@ -413,6 +461,9 @@ LIMIT 200
 RAW_FILTER = """AND (r.code LIKE :code OR r.name LIKE :like OR r.id IN (
     SELECT o.room_id FROM occupants o WHERE o.active = 1 AND o.person_id IN (
         SELECT p.id FROM persons p WHERE p.name LIKE :like {phone})))"""
+RAW_COUNT_SQL = """
+SELECT count(*) FROM rooms r JOIN buildings b ON b.id = r.building_id WHERE r.active = 1 {filter}
+"""
 RAW_PEOPLE_SQL = """
 SELECT o.room_id, p.name, p.phone FROM occupants o JOIN persons p ON p.id = o.person_id
 WHERE o.active = 1 AND o.room_id IN ({marks})
@@ -421,7 +472,8 @@ ORDER BY o.room_id, o.relation != 'owner', o.id
 
 
 def raw_search(conn: sqlite3.Connection, typed: str) -> list[tuple[Any, ...]]:
-    """The same search with the sqlite3 module and hand-written SQL (masking phones included)."""
+    """The panel's search with the sqlite3 module and hand-written SQL: the page of rooms, the count
+    of all matches, the people of the page (phones masked)."""
     from app.validation import clean_room_code, mask_phone, normalize_text
 
     text = normalize_text(typed)
@@ -438,7 +490,11 @@ def raw_search(conn: sqlite3.Connection, typed: str) -> list[tuple[Any, ...]]:
         filt = RAW_FILTER.format(phone=phone)
     conn.execute("BEGIN")
     try:
-        rooms = conn.execute(RAW_SEARCH_SQL.format(filter=filt), params).fetchall()
+        # How many match in all: counted by the page query when there is text, else a plain count.
+        total_col = ", count(*) OVER ()" if text else ""
+        rooms = [r[:11] for r in conn.execute(RAW_SEARCH_SQL.format(filter=filt, total=total_col), params)]
+        if not text:
+            conn.execute(RAW_COUNT_SQL.format(filter=filt), params).fetchone()
         names: dict[int, list[str]] = {}
         phones: dict[int, str] = {}
         if rooms:
@@ -483,10 +539,14 @@ def bench_search(work: Path, sizes: Sizes) -> Result:
         user = auth.get_user(s, "zhang")
     assert user is not None
     win = MainWindow(ctx, user, ui_settings=QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat))
+    panel = win.panels["rooms"]
+    for i in range(win.tabs.count()):  # the clerk is on the 房屋与业主 tab while typing
+        tab = win.tabs.widget(i)
+        if tab is panel or tab.isAncestorOf(panel):
+            win.tabs.setCurrentIndex(i)
     win.show()
     for _ in range(3):
         app.processEvents()
-    panel = win.panels["rooms"]
 
     raw = sqlite3.connect(str(paths.sqlite_file), isolation_level=None)
     n_rooms = raw.execute("SELECT count(*) FROM rooms WHERE active = 1").fetchone()[0]
@@ -535,9 +595,12 @@ def bench_search(work: Path, sizes: Sizes) -> Result:
     lines = [
         f"{n_rooms} active rooms ({sizes.search_households}-household demo). Each keystroke: the text is put "
         "in the search box, then `RoomsPanel.refresh()` is called directly (the 120 ms debounce "
-        "bypassed) and timed: `search_rooms(limit=200)` + model reset. “+ paint” adds two "
+        "bypassed) and timed: `search_rooms(limit=200)`, the model reset and whatever else the panel "
+        "does (the room card when one room is left). "
+        "“+ paint” adds two "
         "`processEvents()` (layout and paint of the visible rows, offscreen). The raw baseline is the "
-        "same search with `sqlite3` and hand-written SQL (two queries, phones masked) on the same file. "
+        "same search with `sqlite3` and hand-written SQL on the same file (the page with the count of "
+        "all matches, the people of the page; phones masked). "
         f"{sizes.search_passes} passes over the sequence; the first pass is included (cold statement cache).",
         "",
         "| search box holds | rows | refresh() median ms | max ms | refresh() CPU median ms "
@@ -562,7 +625,10 @@ def bench_search(work: Path, sizes: Sizes) -> Result:
               f"judged on the median per keystroke): **{'PASS' if passed else 'FAIL'}**."]
     if mismatches:
         lines.append(f"Note: the raw baseline found other rooms than the app for {sorted(mismatches)}.")
-    return Result("2. Room search as you type", f"≤ {KEYSTROKE_MAX_MS:g} ms per keystroke", passed, lines)
+    raw_med = median([v for x in raw_ms for v in x])
+    return Result("2. Room search as you type", f"≤ {KEYSTROKE_MAX_MS:g} ms per keystroke", passed, lines,
+                  baseline=raw_med, summary=f"slowest keystroke {med_app[worst_i]:.1f} ms, median "
+                  f"{median(all_app):.1f} ms; raw sqlite3 median {raw_med:.1f} ms")
 
 
 # ------------------------------------------------------------------ 3. roster import
@@ -784,7 +850,8 @@ def bench_roster(work: Path, sizes: Sizes) -> Result:
         "",
         f"**{a:.2f} s** (target ≤ {IMPORT_MAX_S:g} s): **{'PASS' if passed else 'FAIL'}**.",
     ]
-    return Result("3. Roster import", f"{sizes.roster_rows} rows ≤ {IMPORT_MAX_S:g} s", passed, lines)
+    return Result("3. Roster import", f"{sizes.roster_rows} rows ≤ {IMPORT_MAX_S:g} s", passed, lines,
+                  baseline=r, summary=f"import_roster {a:.2f} s; raw {r:.2f} s")
 
 
 # ------------------------------------------------------------------ report
@@ -845,7 +912,15 @@ def main(argv: list[str] | None = None) -> int:
                          "the CPUs busy (default 0.25)")
     ap.add_argument("--max-wait", type=float, default=None,
                     help="…but wait at most this many seconds (default 600; 0 with --quick)")
+    ap.add_argument("--max-disturbed", type=float, default=0.15,
+                    help="ignore an attempt during which other jobs used more than this share of the "
+                         "CPUs (default 0.15), unless all were")
+    ap.add_argument("--attempts", type=int, default=None,
+                    help="attempts per part; the one with the fastest baseline is reported "
+                         "(default 3; 1 with --quick)")
     args = ap.parse_args(argv)
+    if args.attempts is None:
+        args.attempts = 1 if args.quick else 3
     sizes = QUICK if args.quick else FULL
     chosen = [b.strip() for b in args.only.split(",") if b.strip()]
     if unknown := [b for b in chosen if b not in BENCHES]:
@@ -862,13 +937,41 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Result] = []
     try:
         max_wait = args.max_wait if args.max_wait is not None else (0.0 if args.quick else 600.0)
+        fastest = min(speed_probe() for _ in range(5))  # for the report: the host at its best
+        log(f"speed probe at start: {fastest:.0f} ms (best of 5)")
         for name in chosen:
-            load = wait_quiet(args.max_busy, max_wait)
-            r = BENCHES[name](work, sizes)
-            r.lines.insert(0, f"Machine when this part started: {load}.")
-            r.lines.insert(1, "")
-            results.append(r)
-            print()
+            attempts: list[tuple[Result, float]] = []
+            for attempt in range(1, args.attempts + 1):
+                load = wait_quiet(args.max_busy, max_wait)
+                before = speed_probe()
+                part = work / f"{name}-{attempt}"
+                part.mkdir()
+                with Disturbance() as d:
+                    r = BENCHES[name](part, sizes)
+                after = speed_probe()
+                share = d.share if d.share is not None else 0.0
+                log(f"[{name}] attempt {attempt}: {r.summary}; other jobs used {share:.0%} of the CPUs; "
+                    f"speed probe {before:.0f} / {after:.0f} ms")
+                r.lines.insert(0, f"Machine when this part started: {load}. While it ran, other jobs "
+                                  f"used {share:.0%} of the CPUs' time. Speed probe (a fixed Python loop, "
+                                  f"{fastest:.0f} ms at best) before / after: {before:.0f} / {after:.0f} ms.")
+                r.lines.insert(1, "")
+                attempts.append((r, share))
+                print()
+            # Keep the attempt during which the machine was fastest, as judged by the same-run baseline
+            # alone (never by the result itself), unless other jobs disturbed it.
+            calm = [a for a in attempts if a[1] <= args.max_disturbed] or attempts
+            chosen_r = min(calm, key=lambda a: a[0].baseline)[0]
+            if len(attempts) > 1:
+                lines = ["", f"All {len(attempts)} attempts (the one reported above is the one with the fastest "
+                         "baseline, i.e. the least slowed-down host; the choice never looks at FrontDesk's "
+                         "figures):", ""]
+                for i, (r, share) in enumerate(attempts, start=1):
+                    mark = " ← reported" if r is chosen_r else ""
+                    lines.append(f"- attempt {i}: {r.summary}; {'PASS' if r.passed else 'FAIL'}; other jobs "
+                                 f"{share:.0%}{mark}")
+                chosen_r.lines += lines
+            results.append(chosen_r)
     finally:
         if args.keep:
             log(f"work folder kept: {work}")

@@ -116,12 +116,12 @@ def run_frontdesk(data_dir: str, spec_out: str, mark: Any) -> dict[str, Any]:
                                                       QSettings.Format.IniFormat))
     mark("window_built")
     _idle_loop(app, win, mark)
-    rooms_shown = win.panels["rooms"].model.rowCount() if "rooms" in win.panels else -1
+    first_tab = win.tabs.tabText(win.tabs.currentIndex())
     Path(spec_out).write_text(json.dumps(_window_spec(win), ensure_ascii=False), encoding="utf-8")
     win.close()
     database.dispose()
     crash.uninstall()
-    return {"rooms_shown": rooms_shown}
+    return {"first_tab": first_tab}
 
 
 def run_bare(spec_in: str, mark: Any) -> dict[str, Any]:
