@@ -97,3 +97,18 @@ def test_person_dialog_rejects_a_bad_id_next_to_the_field(qtbot, ctx, some_rooms
     with ctx.read() as s:
         people = rooms.room_detail(s, ctx.actor, room_id).occupants
     assert [o.person.name for o in people] == ["李强", "陈静"]
+
+
+def test_typing_keeps_the_card_of_a_room_still_in_the_list_but_edits_reload_it(qtbot, ctx, some_rooms, monkeypatch):
+    panel = RoomsPanel(ctx, DataBus())
+    qtbot.addWidget(panel)
+    qtbot.keyClicks(panel.search, "3-2-1201")
+    qtbot.waitUntil(lambda: panel.detail is not None and panel.detail.room.code == "3-2-1201")
+    calls: list[int] = []
+    real = rooms.room_detail
+    monkeypatch.setattr(rooms, "room_detail", lambda *a, **k: calls.append(1) or real(*a, **k))
+    qtbot.keyClick(panel.search, Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2)  # 3-2-120: 1201 and 1202
+    assert panel.detail.room.code == "3-2-1201" and calls == []
+    panel.bus.notify("person")  # after an edit the card is read again
+    assert calls == [1]

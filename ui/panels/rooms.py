@@ -53,6 +53,7 @@ class RoomsPanel(QWidget):
         self.can_edit = actor.can(Perm.EDIT_ROOMS)
         self.can_reveal = actor.can(Perm.REVEAL_PHONE) or actor.can(Perm.REVEAL_ID)
         self._revealed: set[int] = set()  # rooms whose full data this screen already audited
+        self._reload_card = True
 
         # ---- search bar
         self.search = QLineEdit()
@@ -160,11 +161,11 @@ class RoomsPanel(QWidget):
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(120)
-        self._debounce.timeout.connect(self.refresh)
+        self._debounce.timeout.connect(lambda: self.refresh(reload_card=False))
         self.search.textChanged.connect(self._debounce.start)
         self.search.returnPressed.connect(self._on_search_return)
-        self.kind.currentIndexChanged.connect(self.refresh)
-        self.inactive.toggled.connect(self.refresh)
+        self.kind.currentIndexChanged.connect(lambda _i: self.refresh(reload_card=False))
+        self.inactive.toggled.connect(lambda _on: self.refresh(reload_card=False))
         self.reveal.toggled.connect(self._on_reveal_toggled)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current)
         self.table.doubleClicked.connect(lambda _i: self._on_edit_room())
@@ -221,8 +222,11 @@ class RoomsPanel(QWidget):
         printer.start(make_job)
         return printer
 
-    def refresh(self) -> None:
+    def refresh(self, reload_card: bool = True) -> None:
+        """Re-run the search. While typing (`reload_card=False`) the card of a room still in the
+        list stays as it is; after a change to the data it is read again."""
         self._debounce.stop()
+        self._reload_card = reload_card
         q = self.query()
         selected = self.detail.room.id if self.detail else None
 
@@ -250,7 +254,7 @@ class RoomsPanel(QWidget):
                 if r.id == selected:
                     before = self.detail
                     self.table.selectRow(i)  # a new current row: _on_table_current shows the room
-                    if self.detail is before:  # the current row did not change: show it here
+                    if self.detail is before and reload_card:  # the current row did not change
                         self.show_room(selected)
                     return
         if n == 1:
@@ -327,6 +331,9 @@ class RoomsPanel(QWidget):
     # ---------------------------------------------------------------- slots
     def _on_table_current(self, current, _previous) -> None:  # noqa: ANN001
         row = self.model.row_at(current.row()) if current.isValid() else None
+        if row is not None and self.detail is not None and row.id == self.detail.room.id \
+                and not self._reload_card:
+            return  # the same room, still shown: no need to read it again on every keystroke
         self.show_room(row.id if row else None)
 
     def _on_reveal_toggled(self, on: bool) -> None:
