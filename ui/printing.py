@@ -187,3 +187,23 @@ class SlipPrinter(QObject):
             dialogs.show_app_error(self.parent_widget, e)
             return
         self.printed.emit(output)
+
+
+def print_slip(panel: QWidget, ctx: AppContext, runner: Runner, build_spec: Callable[..., object],
+               entity: str, entity_id: int) -> SlipPrinter:
+    """Print a record's slip: `build_spec(session, actor, entity_id)` describes it, the engine does
+    the rest (补打 marking, preview, the print record, a font warning in the status bar)."""
+    from app import printing
+
+    printer = SlipPrinter(ctx, runner, panel)
+    show_warning = getattr(panel.window(), "show_warning", None)
+    if show_warning is not None:
+        printer.warning = show_warning
+
+    def make_job() -> PrintJob:
+        with ctx.tx() as s:
+            spec = build_spec(s, ctx.actor, entity_id)
+            return printing.prepare(s, ctx.actor, spec, entity, entity_id)
+
+    printer.start(make_job)
+    return printer

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import callbacks, printing
+from app import callbacks
 from app.callbacks import KIND_LABELS, STATE_LABELS, CallbackRow, CallbackState, DueQuery, RecordOutcome
 from app.context import AppContext
 from app.errors import AppError
@@ -35,7 +35,7 @@ from ui.bus import DataBus
 from ui.callback_dialogs import AddToPlanDialog, CallbackDialog, PlanDialog, ReasonDialog
 from ui.export import ExportButtons
 from ui.labels import label
-from ui.printing import SlipPrinter
+from ui.printing import SlipPrinter, print_slip
 from ui.runner import Runner
 from ui.table_model import Column, RowTableModel
 from ui.widgets import fit_columns, setup_table
@@ -321,18 +321,7 @@ class CallbacksPanel(QWidget):
         r = self.current()
         if r is None:
             return None
-        printer = SlipPrinter(self.ctx, self.runner, self)
-        win = self.window()
-        if hasattr(win, "show_warning"):
-            printer.warning = win.show_warning
-
-        def make_job():  # noqa: ANN202
-            with self.ctx.tx() as s:
-                spec = callbacks.callback_slip(s, self.ctx.actor, r.id)
-                return printing.prepare(s, self.ctx.actor, spec, "callback", r.id)
-
-        printer.start(make_job)
-        return printer
+        return print_slip(self, self.ctx, self.runner, callbacks.callback_slip, "callback", r.id)
 
     def open_survey(self) -> None:
         from ui.callback_dialogs import SurveyDialog

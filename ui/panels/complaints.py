@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import complaints, printing
+from app import complaints
 from app.complaints import (
     ACTION_LABELS,
     STATE_LABELS,
@@ -47,7 +47,7 @@ from ui.bus import DataBus
 from ui.complaint_dialogs import ComplaintActionDialog, ComplaintDialog, evidence_dir
 from ui.export import ExportButtons
 from ui.labels import label
-from ui.printing import SlipPrinter
+from ui.printing import SlipPrinter, print_slip
 from ui.runner import Runner
 from ui.table_model import Column, RowTableModel
 from ui.widgets import fit_columns, list_and_card, setup_table
@@ -407,18 +407,7 @@ class ComplaintsPanel(QWidget):
         if self.detail is None:
             return None
         cid = self.detail.row.id
-        printer = SlipPrinter(self.ctx, self.runner, self)
-        win = self.window()
-        if hasattr(win, "show_warning"):
-            printer.warning = win.show_warning
-
-        def make_job():  # noqa: ANN202
-            with self.ctx.tx() as s:
-                spec = complaints.complaint_slip(s, self.ctx.actor, cid)
-                return printing.prepare(s, self.ctx.actor, spec, "complaint", cid)
-
-        printer.start(make_job)
-        return printer
+        return print_slip(self, self.ctx, self.runner, complaints.complaint_slip, "complaint", cid)
 
     # ---------------------------------------------------------------- slots
     def _on_table_current(self, current, _previous) -> None:  # noqa: ANN001

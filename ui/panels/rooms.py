@@ -29,7 +29,7 @@ from ui import dialogs
 from ui.bus import DataBus
 from ui.export import ExportButtons
 from ui.labels import label
-from ui.printing import SlipPrinter
+from ui.printing import SlipPrinter, print_slip
 from ui.room_dialogs import PersonDialog, RoomDialog
 from ui.runner import Runner
 from ui.table_model import Column, RowTableModel
@@ -208,18 +208,8 @@ class RoomsPanel(QWidget):
         if self.detail is None:
             return None
         room_id = self.detail.room.id
-        printer = SlipPrinter(self.ctx, self.runner, self)
-        win = self.window()
-        if hasattr(win, "show_warning"):
-            printer.warning = win.show_warning
-
-        def make_job():  # noqa: ANN202
-            with self.ctx.tx() as s:
-                spec = rooms.room_register_slip(s, self.ctx.actor, room_id)
-                return printing.prepare(s, self.ctx.actor, spec, "room", room_id)
-
+        printer = print_slip(self, self.ctx, self.runner, rooms.room_register_slip, "room", room_id)
         printer.printed.connect(lambda _o: self._show_prints(room_id))
-        printer.start(make_job)
         return printer
 
     def refresh(self, reload_card: bool = True) -> None:
