@@ -17,7 +17,7 @@ from app.roles import Actor, Perm, require
 from app.rooms import Relation, RoomKind
 from app.timeutil import fmt_local, local_day_bounds, local_tz, to_local
 from app.validation import canonical_phone, clean_room_code, mask_phone, normalize_text
-from db.models import Callback, Complaint, Occupant, Person, Room
+from db.models import Callback, Complaint, Occupant, Person, RepairOrder, Room
 from db.types import utcnow
 
 
@@ -309,6 +309,15 @@ def record_callback(session: Session, actor: Actor, callback_id: int, data: Call
             note = (f"{METHOD_LABELS[d.method]}回访（{d.done_by}）：{SATISFACTION_LABELS[d.satisfaction]}。"
                     f"{d.content}")
             complaints.mark_called_back(session, actor, cb.source_id, note)
+    if cb.source == SOURCE_REPAIR and cb.source_id is not None:
+        from app import repairs
+
+        # §六7: the repair's callback moves its 维修派工单 to 已回访 (when it still waits for it).
+        state = session.scalar(select(RepairOrder.state).where(RepairOrder.id == cb.source_id))
+        if state is not None and repairs.can(repairs.Action.MARK_CALLED_BACK, state, actor):
+            note = (f"{METHOD_LABELS[d.method]}回访（{d.done_by}）：{SATISFACTION_LABELS[d.satisfaction]}。"
+                    f"{d.content}")
+            repairs.mark_called_back(session, actor, cb.source_id, note, at=now)
     follow: CallbackRow | None = None
     complaint_id: int | None = None
     if d.satisfaction == Satisfaction.DISSATISFIED:

@@ -22,7 +22,7 @@ from app.validation import (
     phone_problem,
     room_code_problem,
 )
-from db.models import Callback, CallLog, Complaint, Promise, Room, User
+from db.models import Callback, CallLog, Complaint, Promise, RepairOrder, Room, User
 from db.types import utcnow
 
 
@@ -191,6 +191,10 @@ class CallRow:
     def can_become_complaint(self) -> bool:
         return self.kind == CallKind.COMPLAINT and self.complaint_id is None
 
+    @property
+    def can_become_repair(self) -> bool:
+        return self.kind == CallKind.REPAIR and not self.repair_ref
+
 
 @dataclass(frozen=True)
 class PromiseRow:
@@ -256,7 +260,7 @@ class CardCallback:
 class CallerCard:
     """The household on the line: people (masked), open complaints, callbacks due, recent calls.
 
-    Keys, repairs and vacancy join the card as those procedures land.
+    Keys and vacancy join the card as those procedures land.
     """
 
     room_id: int | None
@@ -264,6 +268,7 @@ class CallerCard:
     room_info: str = ""
     people: list[Any] = field(default_factory=list)       # rooms.OccupantRow, masked
     open_complaints: list[CardComplaint] = field(default_factory=list)
+    open_repairs: list[CardComplaint] = field(default_factory=list)   # 维修派工单 not finished yet
     callbacks_due: list[CardCallback] = field(default_factory=list)
     open_promises: list[PromiseRow] = field(default_factory=list)
     recent_calls: list[CallRow] = field(default_factory=list)
@@ -677,6 +682,14 @@ def caller_card(session: Session, actor: Actor, room_id: int | None = None,
                    Complaint.received_at)
             .where(Complaint.room_id == room_id, Complaint.state.in_(open_states or ["-"]))
             .order_by(Complaint.received_at.desc()).limit(10))]
+    from app.repairs import OPEN_STATES as REPAIR_OPEN
+
+    repairs_open = [
+        CardComplaint(i, serial, cat, st, at) for i, serial, cat, st, at in session.execute(
+            select(RepairOrder.id, RepairOrder.serial, RepairOrder.category, RepairOrder.state,
+                   RepairOrder.reported_at)
+            .where(RepairOrder.room_id == room_id, RepairOrder.state.in_([str(x) for x in REPAIR_OPEN]))
+            .order_by(RepairOrder.reported_at.desc()).limit(10))]
     due = [CardCallback(i, k, at, reason, at < now) for i, k, at, reason in session.execute(
         select(Callback.id, Callback.kind, Callback.due_at, Callback.reason)
         .where(Callback.room_id == room_id, Callback.state == "due")
@@ -698,7 +711,7 @@ def caller_card(session: Session, actor: Actor, room_id: int | None = None,
                                         f"{r.area} ㎡" if r.area is not None else "") if x)
         people = [o for o in detail.occupants if o.active]
     return CallerCard(room_id=room_id, room_code=code, room_info=info, people=people,
-                      open_complaints=complaints_open, callbacks_due=due, open_promises=proms,
+                      open_complaints=complaints_open, open_repairs=repairs_open, callbacks_due=due, open_promises=proms,
                       recent_calls=calls, matched_by=matched)
 
 

@@ -40,6 +40,7 @@ class Perm(StrEnum):
     APPROVE_COMPLAINTS = "approve_complaints"  # agree a deadline, take escalations, close
     DO_CALLBACKS = "do_callbacks"            # record a callback
     PLAN_CALLBACKS = "plan_callbacks"        # adjust the monthly periodic plan
+    HANDLE_REPAIRS = "handle_repairs"        # repair intake, dispatch, progress, archive, cancel
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -47,11 +48,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         Perm.VIEW_ROOMS, Perm.EDIT_ROOMS, Perm.IMPORT_ROSTER, Perm.REVEAL_PHONE, Perm.REVEAL_ID,
         Perm.EDIT_STAFF, Perm.VIEW_AUDIT, Perm.EDIT_SETTINGS, Perm.BACKUP, Perm.EXPORT_MONTH,
         Perm.LOG_CALLS, Perm.DECIDE_SUGGESTIONS, Perm.HANDLE_COMPLAINTS, Perm.APPROVE_COMPLAINTS,
-        Perm.DO_CALLBACKS, Perm.PLAN_CALLBACKS,
+        Perm.DO_CALLBACKS, Perm.PLAN_CALLBACKS, Perm.HANDLE_REPAIRS,
     }),
     Role.ASSISTANT: frozenset({
         Perm.VIEW_ROOMS, Perm.EDIT_ROOMS, Perm.IMPORT_ROSTER, Perm.REVEAL_PHONE, Perm.BACKUP,
-        Perm.EXPORT_MONTH, Perm.LOG_CALLS, Perm.HANDLE_COMPLAINTS, Perm.DO_CALLBACKS,
+        Perm.EXPORT_MONTH, Perm.LOG_CALLS, Perm.HANDLE_COMPLAINTS, Perm.DO_CALLBACKS, Perm.HANDLE_REPAIRS,
     }),
     Role.CASHIER: frozenset({Perm.VIEW_ROOMS, Perm.REVEAL_PHONE, Perm.BACKUP, Perm.LOG_CALLS}),
     Role.ADMIN: frozenset({

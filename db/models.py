@@ -339,3 +339,64 @@ class MonthNote(Tracked, Base):
     section: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (UniqueConstraint("month", "section"),)
+
+
+class RepairOrder(Tracked, Base):
+    """维修派工单 (§六); state codes and transitions live in app/repairs.py."""
+
+    __tablename__ = "repair_orders"
+    __table_args__ = (Index("ix_repair_orders_state_reported", "state", "reported_at"),
+                      Index("ix_repair_orders_category_reported", "category", "reported_at"),
+                      Index("ix_repair_orders_engineer_state", "engineer_id", "state"),
+                      Index("ix_repair_orders_room_reported", "room_id", "reported_at"),
+                      Index("ix_repair_orders_dispatched", "dispatched_at"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    serial: Mapped[str] = mapped_column(String(32), unique=True)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    channel: Mapped[str] = mapped_column(String(16))               # phone / visit / counter / inspection
+    reporter: Mapped[str] = mapped_column(String(64), default="")
+    contact: Mapped[str] = mapped_column(String(32), default="")
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), nullable=True)
+    location: Mapped[str] = mapped_column(String(128), default="")  # where in the room / common area
+    category: Mapped[str] = mapped_column(String(32))
+    content: Mapped[str] = mapped_column(Text, default="")
+    urgency: Mapped[str] = mapped_column(String(16), default="normal")  # normal / urgent / emergency
+    paid: Mapped[bool] = mapped_column(Boolean, default=False)           # 有偿 / 无偿
+    preferred_time: Mapped[str] = mapped_column(String(64), default="")
+    state: Mapped[str] = mapped_column(String(16))
+    engineer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    plan: Mapped[str] = mapped_column(Text, default="")                  # told to the owner on site
+    quote_amount: Mapped[Decimal | None] = mapped_column(FixedDecimal(2), nullable=True)
+    quote_note: Mapped[str] = mapped_column(Text, default="")
+    fee_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    fee_accepted_by: Mapped[str] = mapped_column(String(64), default="")  # the owner who signed
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    work_done: Mapped[str] = mapped_column(Text, default="")
+    owner_signed_by: Mapped[str] = mapped_column(String(64), default="")
+    rating: Mapped[str] = mapped_column(String(16), default="")          # satisfied / basic / dissatisfied
+    owner_comment: Mapped[str] = mapped_column(Text, default="")
+    response_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)    # reported → on site
+    completion_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)  # reported → done
+    called_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    call_id: Mapped[int | None] = mapped_column(Integer, nullable=True)            # the reception-log line
+    follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("repair_orders.id"), nullable=True)
+
+
+class RepairEvent(Base):
+    """One step of a repair order's timeline: who, when, what, note."""
+
+    __tablename__ = "repair_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("repair_orders.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str] = mapped_column(String(16), default="")
+    to_state: Mapped[str] = mapped_column(String(16), default="")
+    engineer_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
