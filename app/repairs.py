@@ -17,8 +17,26 @@ from app import audit, settings
 from app.errors import ConflictError, InvalidTransition, NotFoundError, ValidationError
 from app.roles import Actor, Perm, require
 from app.timeutil import fmt_local, local_day_bounds, to_local
-from app.validation import canonical_phone, clean_room_code, mask_phone, normalize_text, phone_problem
-from db.models import Callback, CallLog, Department, Occupant, Person, RepairEvent, RepairOrder, Room, Staff, User
+from app.validation import (
+    canonical_phone,
+    clean_room_code,
+    is_masked,
+    mask_phone,
+    normalize_text,
+    phone_problem,
+)
+from db.models import (
+    Callback,
+    CallLog,
+    Department,
+    Occupant,
+    Person,
+    RepairEvent,
+    RepairOrder,
+    Room,
+    Staff,
+    User,
+)
 from db.types import utcnow
 
 # ---------------------------------------------------------------- codes and labels
@@ -123,8 +141,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[RepairState], RepairState | None, Perm
     # A paid job states the cost; the owner signs to accept it before work starts (§六5).
     Action.QUOTE: (frozenset({S.IN_PROGRESS}), S.AWAITING_FEE, Perm.HANDLE_REPAIRS),
     Action.ACCEPT_FEE: (frozenset({S.AWAITING_FEE}), S.IN_PROGRESS, Perm.HANDLE_REPAIRS),
-    # The owner tries it and signs (§六6). From 待确认费用 only to refuse it with the reason.
-    Action.COMPLETE: (frozenset({S.IN_PROGRESS, S.AWAITING_FEE}), S.DONE, Perm.HANDLE_REPAIRS),
+    # The owner tries it and signs (§六6). A paid job needs the owner's signed fee first (complete()
+    # says so in words when asked from 待确认费用 or before a quote).
+    Action.COMPLETE: (frozenset({S.IN_PROGRESS}), S.DONE, Perm.HANDLE_REPAIRS),
     # Normally set when the repair's callback is recorded in 走访回访 (§六7, §七5).
     Action.MARK_CALLED_BACK: (frozenset({S.DONE}), S.CALLED_BACK, Perm.DO_CALLBACKS),
     Action.ARCHIVE: (frozenset({S.CALLED_BACK}), S.ARCHIVED, Perm.HANDLE_REPAIRS),
@@ -305,9 +324,6 @@ def clean_repair(data: RepairData) -> RepairData:
                    preferred_time=normalize_text(data.preferred_time), paid=bool(data.paid))
 
 
-MASKED_PHONE_RE = re.compile(r"^1\d{2}\*{4}\d{4}$")
-
-
 def repair_problems(data: RepairData) -> dict[str, str]:
     """Pure: what is wrong with this intake, by field, in the clerk's words."""
     d = clean_repair(data)
@@ -320,8 +336,8 @@ def repair_problems(data: RepairData) -> dict[str, str]:
         e["reporter"] = "报修人姓名过长"
     if not d.contact:
         e["contact"] = "请填写联系电话，工程人员上门前需要联系"
-    elif (p := phone_problem(d.contact)) and not MASKED_PHONE_RE.match(d.contact):
-        e["contact"] = p
+    elif (p := phone_problem(d.contact)) and not is_masked(d.contact):
+        e["contact"] = p  # a masked number (picked from the room's people or the call) is unmasked later
     if d.room_id is None and not d.room_code:
         e["room"] = "请填写房号或公共区域"
     if len(d.location) > 128:
@@ -355,10 +371,10 @@ def parse_amount(value: str | Decimal | int | None) -> Decimal:
         raise ValidationError(f"金额格式不正确：{value}（例如 120 或 85.50）", field="amount") from None
     if not amount.is_finite() or amount <= 0:
         raise ValidationError("维修费用应大于 0 元；无偿维修不需要报价", field="amount")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError("金额最多保留两位小数（精确到分）", field="amount")
     if amount > MAX_AMOUNT:
         raise ValidationError(f"金额超过 {MAX_AMOUNT} 元，请核对", field="amount")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError("金额最多保留两位小数（精确到分）", field="amount")
     return amount.quantize(Decimal("0.01"))
 
 
@@ -699,10 +715,13 @@ def create_order(session: Session, actor: Actor, data: RepairData,
     d = clean_repair(data)
     if errors := repair_problems(d):
         raise ValidationError(errors=errors)
-    if d.category not in categories(session):
+    if follow_up_of_id is None and d.category not in categories(session):
+        # (a 返修 keeps its original's category even if the list has changed since)
         raise ValidationError(f"“{d.category}”不在报修类别设置中", field="category")
     now = utcnow()
     at = reported_at or now
+    if at.tzinfo is None:
+        raise ValidationError("时间缺少时区", field="reported_at")
     if at > now + FUTURE_SLACK:
         raise ValidationError("报修时间不能晚于现在", field="reported_at")
     if d.room_id is None:
@@ -723,11 +742,13 @@ def create_order(session: Session, actor: Actor, data: RepairData,
             raise InvalidTransition("只有“报修”类来电记录可以转为维修派工单")
         if call.repair_ref:
             raise ConflictError(f"该来电记录已转为维修派工单 {call.repair_ref}")
-    if "*" in d.contact:
+    if is_masked(d.contact):
         if call is not None and call.contact and mask_phone(call.contact) == d.contact:
             d = replace(d, contact=call.contact)
         else:
             d = replace(d, contact=_unmask_contact(session, d.room_id, d.contact))
+        if p := phone_problem(d.contact):
+            raise ValidationError(p, field="contact")
     local = to_local(at)
     assert local is not None
     o = RepairOrder(
@@ -776,6 +797,11 @@ def order_from_call(session: Session, actor: Actor, call_id: int, category: str,
 # ---------------------------------------------------------------- the workflow
 
 
+def _require_for(actor: Actor, action: Action) -> None:
+    """The action's permission, checked before anything about the order is looked at or told."""
+    require(actor, TRANSITIONS[action][2])
+
+
 def _require_text(value: str, field_name: str, message: str) -> str:
     v = (value or "").strip()
     if not v:
@@ -797,6 +823,14 @@ def _when(at: datetime | None, not_before: datetime | None, what: str, field_nam
     return when
 
 
+def _floor(session: Session, o: RepairOrder, step: datetime | None) -> datetime | None:
+    """The earliest time the next step may have: after the report, the step it follows and the
+    newest entry of the timeline."""
+    last = session.scalar(select(func.max(RepairEvent.at)).where(RepairEvent.order_id == o.id))
+    times = [t for t in (_aware(o.reported_at), _aware(step), _aware(last)) if t is not None]
+    return max(times) if times else None
+
+
 def _minutes(a: datetime | None, b: datetime | None) -> int | None:
     aa, bb = _aware(a), _aware(b)
     if aa is None or bb is None:
@@ -816,7 +850,7 @@ def _apply(session: Session, actor: Actor, order_id: int, action: Action, note: 
         raise InvalidTransition(
             f"维修派工单 {o.serial} 当前为“{STATE_LABELS[state]}”，不能{ACTION_LABELS[action]}",
             action=str(action), state=str(state))
-    when = _when(at, not_before(o) if not_before else o.reported_at, what)
+    when = _when(at, _floor(session, o, not_before(o) if not_before else None), what)
     before = _snapshot_workflow(o)
     if change is not None:
         change(o, when)
@@ -860,6 +894,7 @@ def run_action(session: Session, actor: Actor, order_id: int, action: Action | s
 def dispatch(session: Session, actor: Actor, order_id: int, engineer_id: int | None, note: str = "",
              at: datetime | None = None) -> RepairRow:
     """派工: the engineer signs for the slip (who, when)."""
+    _require_for(actor, Action.DISPATCH)
     eng = _engineer(session, engineer_id)
 
     def change(o: RepairOrder, when: datetime) -> None:
@@ -872,6 +907,7 @@ def dispatch(session: Session, actor: Actor, order_id: int, engineer_id: int | N
 
 def arrive(session: Session, actor: Actor, order_id: int, plan: str = "", at: datetime | None = None) -> RepairRow:
     """到场确认: on site, the job confirmed and the plan told to the owner; the response time is kept."""
+    _require_for(actor, Action.ARRIVE)
     plan = (plan or "").strip()
 
     def change(o: RepairOrder, when: datetime) -> None:
@@ -889,6 +925,7 @@ def arrive(session: Session, actor: Actor, order_id: int, plan: str = "", at: da
 def quote(session: Session, actor: Actor, order_id: int, amount: str | Decimal, note: str = "",
           at: datetime | None = None) -> RepairRow:
     """报价: the job is chargeable (有偿); the owner must sign to accept the amount before work starts."""
+    _require_for(actor, Action.QUOTE)
     value = parse_amount(amount)
     note = (note or "").strip()
 
@@ -904,6 +941,7 @@ def quote(session: Session, actor: Actor, order_id: int, amount: str | Decimal, 
 def accept_fee(session: Session, actor: Actor, order_id: int, signed_by: str,
                at: datetime | None = None) -> RepairRow:
     """业主确认费用: the owner signed the quoted amount; work may start."""
+    _require_for(actor, Action.ACCEPT_FEE)
     signed_by = _require_text(normalize_text(signed_by), "signed_by", "请填写签字确认费用的业主姓名")
 
     def change(o: RepairOrder, when: datetime) -> None:
@@ -921,6 +959,7 @@ def complete(session: Session, actor: Actor, order_id: int, work_done: str, sign
 
     A paid job whose fee the owner never accepted is refused. Creates the repair callback (§七5),
     urgent when the owner was not satisfied."""
+    _require_for(actor, Action.COMPLETE)
     work_done = _require_text(work_done, "work_done", "请填写维修情况（做了什么）")
     signed_by = _require_text(normalize_text(signed_by), "signed_by", "请填写验收签字的业主姓名")
     try:
@@ -971,6 +1010,7 @@ def _repair_callback(session: Session, actor: Actor, order_id: int, rating: Rati
 def mark_called_back(session: Session, actor: Actor, order_id: int, note: str = "",
                      at: datetime | None = None) -> RepairRow:
     """Normally run by the callbacks procedure when the repair's callback is recorded."""
+    _require_for(actor, Action.MARK_CALLED_BACK)
     def change(o: RepairOrder, when: datetime) -> None:
         o.called_back_at = when
 
@@ -980,6 +1020,7 @@ def mark_called_back(session: Session, actor: Actor, order_id: int, note: str = 
 
 def archive(session: Session, actor: Actor, order_id: int, note: str = "", at: datetime | None = None) -> RepairRow:
     """归档: the signed slip is back at the counter and filed (§六7)."""
+    _require_for(actor, Action.ARCHIVE)
     def change(o: RepairOrder, when: datetime) -> None:
         o.archived_at = when
 
@@ -989,6 +1030,7 @@ def archive(session: Session, actor: Actor, order_id: int, note: str = "", at: d
 
 def send_back(session: Session, actor: Actor, order_id: int, reason: str, at: datetime | None = None) -> RepairRow:
     """退单: the engineer hands the job back with a reason; it waits to be dispatched again."""
+    _require_for(actor, Action.SEND_BACK)
     reason = _require_text(reason, "reason", "请填写退单原因")
 
     def change(o: RepairOrder, _when: datetime) -> None:
@@ -1004,6 +1046,7 @@ def send_back(session: Session, actor: Actor, order_id: int, reason: str, at: da
 def transfer(session: Session, actor: Actor, order_id: int, engineer_id: int | None, reason: str,
              at: datetime | None = None) -> RepairRow:
     """转单: another engineer takes the job over where it stands, with a reason."""
+    _require_for(actor, Action.TRANSFER)
     reason = _require_text(reason, "reason", "请填写转单原因")
     eng = _engineer(session, engineer_id)
     o = _get(session, order_id)
@@ -1019,6 +1062,7 @@ def transfer(session: Session, actor: Actor, order_id: int, engineer_id: int | N
 
 
 def cancel(session: Session, actor: Actor, order_id: int, reason: str, at: datetime | None = None) -> RepairRow:
+    _require_for(actor, Action.CANCEL)
     reason = _require_text(reason, "reason", "请填写取消的原因")
 
     def change(o: RepairOrder, when: datetime) -> None:
@@ -1032,6 +1076,7 @@ def reopen(session: Session, actor: Actor, order_id: int, reason: str, urgency: 
     """返修: a job the owner was not satisfied with is done again as a linked new order (无偿).
 
     Returns the new order; the old one keeps its state and shows the link."""
+    _require_for(actor, Action.REOPEN)
     reason = _require_text(reason, "reason", "请填写返修的原因（业主不满意之处）")
     d = order_detail(session, actor, order_id, reveal=False, _audit_reveal=False)
     if not d.can_reopen:
@@ -1044,6 +1089,7 @@ def reopen(session: Session, actor: Actor, order_id: int, reason: str, urgency: 
         raise InvalidTransition(f"只有业主评价“不满意”的维修单才能返修（{d.row.serial} 的评价为"
                                 f"“{d.row.rating_label or '未评价'}”）", action="reopen", state=str(d.row.state))
     o = _get(session, order_id)
+    at = _when(at, _floor(session, o, None), "返修时间")
     new = create_order(session, actor, RepairData(
         channel=Channel.PHONE, reporter=o.reporter, contact=o.contact, room_id=o.room_id, location=o.location,
         category=o.category, content=f"返修（原单 {o.serial}）：{reason}\n原报修内容：{o.content}",
@@ -1071,6 +1117,11 @@ def _late_condition(limits: dict[Urgency, Threshold], now: datetime) -> Any:
     return and_(RepairOrder.state != str(RepairState.CANCELLED), or_(*parts))
 
 
+def _escape(value: str) -> str:
+    """Literal text for LIKE: % and _ typed by the clerk match themselves."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _filtered(stmt: Any, q: RepairQuery, session: Session, with_state: bool = True) -> Any:
     if with_state and q.state is not None:
         stmt = stmt.where(RepairOrder.state == str(q.state))
@@ -1094,10 +1145,12 @@ def _filtered(stmt: Any, q: RepairQuery, session: Session, with_state: bool = Tr
     if t:
         if SERIAL_RE.match(t.upper()):
             return stmt.where(RepairOrder.serial == t.upper())
-        tcode = clean_room_code(t)
-        conds = [RepairOrder.serial.like(f"%{t.upper()}%"), RepairOrder.reporter.like(f"%{t}%"),
-                 RepairOrder.content.like(f"%{t}%"), RepairOrder.location.like(f"%{t}%"),
-                 RepairOrder.room_id.in_(select(Room.id).where(Room.code.like(f"{tcode}%")))]
+        tcode, lt = _escape(clean_room_code(t)), _escape(t)
+        conds = [RepairOrder.serial.like(f"%{lt.upper()}%", escape="\\"),
+                 RepairOrder.reporter.like(f"%{lt}%", escape="\\"),
+                 RepairOrder.content.like(f"%{lt}%", escape="\\"),
+                 RepairOrder.location.like(f"%{lt}%", escape="\\"),
+                 RepairOrder.room_id.in_(select(Room.id).where(Room.code.like(f"{tcode}%", escape="\\")))]
         digits = t.replace("-", "").replace(" ", "")
         if digits.isdigit() and len(digits) >= 4:
             conds.append(RepairOrder.contact.like(f"%{digits}%"))
@@ -1221,40 +1274,70 @@ def _box(checked: bool, text_: str) -> str:
     return f"{'■' if checked else '□'}{text_}"
 
 
+# A quote can still be made on site: the slip keeps a place for the amount and the owner's signature.
+_QUOTABLE_STATES = frozenset({RepairState.PENDING, RepairState.DISPATCHED, RepairState.IN_PROGRESS,
+                              RepairState.AWAITING_FEE})
+
+
 def repair_slip(session: Session, actor: Actor, order_id: int, two_copies: bool = False):  # noqa: ANN201
-    """《维修派工单》 on A5 (or counter and engineer copies on one A4): filled where known, lines to sign."""
+    """《维修派工单》 on A5 (or 客服中心联 and 维修人员联 on one A4).
+
+    Usually printed at dispatch and filled in by hand on site: what is known is printed, the rest
+    (times, amount, what was done, the rating, the opinion) has room to be written, and there are
+    lines for 维修人员签收, 业主确认费用 (a paid job, or one that may still become paid) and 业主验收签字.
+    Printed after completion it carries the recorded times, amount, rating and opinion."""
     from app.slips import Field, SlipSpec, TextBlock
 
     # The engineer phones the owner before going: roles that may see phones print the full number.
     r = order_detail(session, actor, order_id, reveal=actor.can(Perm.REVEAL_PHONE), _audit_reveal=False).row
-    if r.paid:
-        fee = f"有偿  报价：{r.amount_text or '__________ 元'}"
+    blank_time = "____月____日 ____时____分"
+
+    def when(value: datetime | None) -> str:
+        return fmt_local(value) or blank_time
+
+    quotable = r.state in _QUOTABLE_STATES
+    fee = f"{_box(not r.paid, '无偿')}　{_box(r.paid, '有偿')}"
+    if r.paid or quotable:
+        fee += f"　　报价金额：{r.amount_text or '__________ 元'}"
+        if r.quote_note:
+            fee += f"\n费用说明：{r.quote_note}"
         if r.fee_accepted:
-            fee += f"（{r.fee_accepted_by} {fmt_local(r.fee_accepted_at)} 签字确认）"
+            fee += f"\n业主 {r.fee_accepted_by} 已于 {fmt_local(r.fee_accepted_at)} 签字确认费用"
+    rating = "　".join(_box(r.rating == str(x), RATING_LABELS[x]) for x in Rating)
+    work = "\n".join(t for t in (f"处理方案：{r.plan}" if r.plan else "",
+                                 f"完成情况：{r.work_done}" if r.work_done else "") if t)
+    opinion = f"业主意见：{r.owner_comment}"
+    if r.owner_signed_by:
+        opinion += f"\n（验收人：{r.owner_signed_by}）"
+    reporter, contact = Field("报修人", r.reporter), Field("联系电话", r.contact)
+    place = Field("房号/位置", r.place, wide=not two_copies)
+    reported, urgency = Field("报修时间", fmt_local(r.reported_at)), Field("紧急程度", r.urgency_label)
+    item, preferred = Field("报修项目", r.category), Field("预约时间", r.preferred_time)
+    content = Field("报修内容", r.content, wide=True)
+    engineer, signed = Field("维修人员", r.engineer_name), Field("签收时间", when(r.dispatched_at))
+    arrived, done = Field("到场时间", when(r.arrived_at)), Field("完工时间", when(r.completed_at))
+    fee_field = Field("收费", fee, wide=True)
+    if two_copies:  # each copy is half an A4 (A5 landscape): three pairs a row so nothing is shrunk
+        fields = [reporter, contact, place, reported, item, urgency, content, preferred, engineer, signed,
+                  arrived, done, Field("报修方式", r.channel_label), fee_field]
     else:
-        fee = "无偿"
-    rating = "  ".join(_box(r.rating == str(x), RATING_LABELS[x]) for x in Rating)
-    blank = "____年__月__日 __:__"
-    fields = [
-        Field("报修人", r.reporter),
-        Field("联系电话", r.contact),
-        Field("房号/位置", r.place, wide=True),
-        Field("报修时间", fmt_local(r.reported_at)),
-        Field("紧急程度", r.urgency_label),
-        Field("报修项目", r.category),
-        Field("预约时间", r.preferred_time),
-        Field("收费", fee, wide=True),
-        Field("维修人员", r.engineer_name),
-        Field("签收时间", fmt_local(r.dispatched_at) or blank),
-        Field("到场时间", fmt_local(r.arrived_at) or blank),
-        Field("完工时间", fmt_local(r.completed_at) or blank),
-        Field("业主评价", rating, wide=True),
-    ]
-    blocks = [TextBlock("报修内容", r.content, min_lines=2),
-              TextBlock("维修情况", r.work_done or r.plan, min_lines=2),
-              TextBlock("业主意见", r.owner_comment, min_lines=1)]
-    sigs = ("维修人员签收", "业主确认费用", "业主验收签字") if r.paid else ("维修人员签收", "业主验收签字", "客服回访")
+        fields = [reporter, contact, place, reported, urgency, item, preferred, content, engineer, signed,
+                  arrived, done, fee_field]
+    # Room to write on site; once recorded, the text needs no more than its own lines.
+    blocks = [TextBlock("维修情况（处理方案、完成内容、更换材料）", work,
+                        min_lines=(2 if r.work_done else 3) if two_copies else (2 if r.work_done else 4)),
+              TextBlock(f"业主评价　{rating}", opinion, min_lines=1 if two_copies or r.rating else 2)]
+    if r.paid or quotable:
+        sigs: tuple[str, ...] = ("维修人员签收", "业主确认费用", "业主验收签字")
+    else:
+        sigs = ("维修人员签收", "业主验收签字")
+    notes = ["请提前电话联系业主；完工后请业主试用并签字，本单交回客服中心回访、存档。"]
+    if r.state == RepairState.CANCELLED:
+        notes.append(f"本单已于 {fmt_local(r.cancelled_at)} 取消：{r.cancel_reason}。")
+    if r.masked:
+        notes.append("联系电话已按规定部分隐藏。")
     return SlipSpec(kind="repair_order", title="《维修派工单》", serial=r.serial, fields=fields, blocks=blocks,
-                    signatures=sigs, page="A5", two_copies=two_copies, copy_labels=("客服中心联", "维修人员联"),
-                    footer="完工后请业主试用并签字；本单交回客服中心回访、存档。"
-                    + ("" if not r.masked else "联系电话已按规定部分隐藏。"))
+                    signatures=sigs, columns=3 if two_copies else 2, page="A5", two_copies=two_copies,
+                    copy_labels=("客服中心联", "维修人员联"), footer="".join(notes),
+                    min_row_height=7.0 if two_copies else 8.0, signatures_per_row=0 if two_copies else 2,
+                    shrink_to_page=0.8)

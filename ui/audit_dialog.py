@@ -34,10 +34,14 @@ from ui.widgets import fit_columns, setup_table
 ACTION_LABELS = {"create": "新建", "update": "修改", "deactivate": "停用", "activate": "启用",
                  "link": "登记", "login": "登录", "login_failed": "登录失败", "lock": "账号锁定",
                  "password": "改密码", "reveal": "查看完整信息", "import": "导入", "demo": "演示数据",
-                 "print": "打印", "reprint": "补打"}
+                 "print": "打印", "reprint": "补打", "record": "记录", "cancel": "取消",
+                 "dispatch": "派工", "arrive": "到场确认", "quote": "报价", "accept_fee": "业主确认费用",
+                 "complete": "完工验收", "mark_called_back": "已回访", "archive": "归档", "send_back": "退单",
+                 "transfer": "转单", "reopen": "返修"}
 ENTITY_LABELS = {"user": "用户", "room": "房屋", "person": "人员", "occupant": "住户登记", "staff": "员工",
                  "contractor": "施工单位", "developer": "开发商", "settings": "设置", "database": "数据库",
-                 "roster": "花名册"}
+                 "roster": "花名册", "call": "来电来访", "complaint": "投诉", "callback": "回访",
+                 "repair": "维修派工单", "month_note": "月报分析"}
 
 
 def _qdate(d: QDate):  # noqa: ANN202
