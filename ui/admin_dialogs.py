@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QGridLayout,
+    QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -17,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import auth, complaints, printing, settings
+from app import auth, complaints, printing, repairs, settings
 from app.auth import UserRow
 from app.context import AppContext
 from app.errors import AppError
@@ -27,7 +31,7 @@ from app.settings import LANGUAGES, CommunitySettings
 from app.timeutil import fmt_local
 from ui import dialogs
 from ui.export import ExportButtons
-from ui.forms import FormDialog
+from ui.forms import ERROR_STYLE, FormDialog
 from ui.labels import label
 from ui.runner import Runner
 from ui.table_model import Column, RowTableModel
@@ -72,7 +76,97 @@ class SettingsDialog(FormDialog):
         self.repeat_days.setRange(1, 365)
         self.repeat_days.setValue(ctx.query(lambda s, _a: complaints.repeat_days(s)))
         self.repeat_days.setSuffix(self.tr(" 天"))
+        self._build_repairs()
         self.revalidate()
+
+    def _build_repairs(self) -> None:
+        """报修: the categories and, per urgency, how long to be on site and to finish (one compact box)."""
+        with self.ctx.read() as s:
+            cats = repairs.categories(s)
+            limits = repairs.thresholds(s)
+        box = QGroupBox(self.tr("报修"))
+        box.setObjectName("repair_settings")
+        outer = QHBoxLayout(box)
+        left = QVBoxLayout()
+        left.setSpacing(2)
+        self.repair_categories = QPlainTextEdit("\n".join(cats))
+        self.repair_categories.setObjectName("repair_categories")
+        self.repair_categories.setTabChangesFocus(True)
+        self.repair_categories.setFixedHeight(96)
+        self.repair_categories.setMinimumWidth(150)
+        self.repair_categories.textChanged.connect(self.revalidate)
+        left.addWidget(QLabel(self.tr("报修类别（每行一个）")))
+        left.addWidget(self.repair_categories)
+        self._register("repair_categories", self.repair_categories, left)
+        left.addStretch(1)
+        # The late limits: a column per urgency, most urgent first.
+        grid = QGridLayout()
+        grid.setVerticalSpacing(2)
+        order = [repairs.Urgency.EMERGENCY, repairs.Urgency.URGENT, repairs.Urgency.NORMAL]
+        grid.addWidget(QLabel(self.tr("超时标准")), 0, 0)
+        for c, u in enumerate(order, start=1):
+            head = QLabel(label(repairs.URGENCY_LABELS[u]))
+            head.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            grid.addWidget(head, 0, c)
+        grid.addWidget(QLabel(self.tr("到场时限")), 1, 0)
+        grid.addWidget(QLabel(self.tr("完工时限")), 3, 0)
+        self.response_spins: dict[repairs.Urgency, QSpinBox] = {}
+        self.completion_spins: dict[repairs.Urgency, QSpinBox] = {}
+        for c, u in enumerate(order, start=1):
+            r = QSpinBox()
+            r.setRange(1, 7 * 24 * 60)
+            r.setSuffix(self.tr(" 分钟"))
+            r.setValue(limits[u].response_minutes)
+            r.setObjectName(f"response_{u}")
+            h = QSpinBox()
+            h.setRange(1, 90 * 24)
+            h.setSuffix(self.tr(" 小时"))
+            h.setValue(limits[u].completion_hours)
+            h.setObjectName(f"completion_{u}")
+            for w in (r, h):
+                w.valueChanged.connect(self.revalidate)
+            grid.addWidget(r, 1, c)
+            grid.addWidget(h, 3, c)
+            self._register(f"response_{u}", r, grid, 2, c)
+            self._register(f"completion_{u}", h, grid, 4, c)
+            self.response_spins[u] = r
+            self.completion_spins[u] = h
+        note = QLabel(self.tr("超过时限的派工单在报修看板中显示为红色。"))
+        note.setStyleSheet("color: #777;")
+        note.setWordWrap(True)
+        grid.addWidget(note, 5, 0, 1, 4)
+        right = QVBoxLayout()
+        right.addLayout(grid)
+        right.addStretch(1)
+        outer.addLayout(left, 1)
+        outer.addLayout(right, 2)
+        chain = [self.repair_categories, *(self.response_spins[u] for u in order),
+                 *(self.completion_spins[u] for u in order)]
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+        self.form.addRow(box)
+
+    def _register(self, key: str, widget: QWidget, layout: QGridLayout | QVBoxLayout, row: int = 0,
+                  col: int = 0) -> None:
+        """An error label for `key` under its field (hidden while all is well)."""
+        err = QLabel()
+        err.setStyleSheet(ERROR_STYLE)
+        err.setWordWrap(True)
+        err.setObjectName(f"error_{key}")
+        err.hide()
+        if isinstance(layout, QGridLayout):
+            layout.addWidget(err, row, col)
+        else:
+            layout.addWidget(err)
+        self._errors[key] = err
+        self._fields[key] = widget
+
+    def _repair_thresholds(self) -> dict[repairs.Urgency, repairs.Threshold]:
+        return {u: repairs.Threshold(self.response_spins[u].value(), self.completion_spins[u].value())
+                for u in self.response_spins}
+
+    def _repair_category_list(self) -> list[str]:
+        return [line for line in self.repair_categories.toPlainText().splitlines() if line.strip()]
 
     def _on_browse_font(self) -> None:
         p = dialogs.open_file(self, self.tr("选择字体文件"), self.tr("TrueType 字体 (*.ttf *.ttc)"))
@@ -90,6 +184,8 @@ class SettingsDialog(FormDialog):
         if p := printing.font_path_problem(self.font_path.text()):
             errors["pdf_font_path"] = p
         errors.update(complaints.category_problems(self._category_list()))
+        errors.update(repairs.category_problems(self._repair_category_list()))
+        errors.update(repairs.threshold_problems(self._repair_thresholds()))
         return errors
 
     def _category_list(self) -> list[str]:
@@ -101,6 +197,8 @@ class SettingsDialog(FormDialog):
             printing.set_font_path(s, self.ctx.actor, self.font_path.text())
             complaints.save_categories(s, self.ctx.actor, self._category_list())
             complaints.save_repeat_days(s, self.ctx.actor, self.repeat_days.value())
+            repairs.save_categories(s, self.ctx.actor, self._repair_category_list())
+            repairs.save_thresholds(s, self.ctx.actor, self._repair_thresholds())
         if new.language != self.current.language:
             dialogs.info(self, self.tr("界面语言"), self.tr("界面语言将在下次启动时生效。"))
         return new

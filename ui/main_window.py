@@ -103,6 +103,11 @@ class MainWindow(QMainWindow):
 
             self.add_panel("complaints", self.tr("投诉处理"),
                            lambda parent: ComplaintsPanel(self.ctx, self.bus, parent, self.runner))
+        if actor.can(Perm.HANDLE_REPAIRS):
+            from ui.panels.repairs import RepairsPanel
+
+            self.add_panel("repairs", self.tr("报修"),
+                           lambda parent: RepairsPanel(self.ctx, self.bus, parent, self.runner))
         if actor.can(Perm.DO_CALLBACKS):
             from ui.panels.callbacks import CallbacksPanel
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import calls, rooms
+from app import calls, repairs, rooms
 from app import settings as app_settings
 from app.calls import (
     CHANNEL_LABELS,
@@ -59,7 +59,7 @@ RED = QColor("#e74c3c")
 TIMER_STYLES = {"normal": "", "amber": "background: #f5b041; color: black;",
                 "red": "background: #e74c3c; color: white;"}
 NO_DATE = QDate(2000, 1, 1)
-REFRESH_ON = {"call", "promise", "complaint", "callback", "room", "person", "occupant", "roster"}
+REFRESH_ON = {"call", "promise", "complaint", "callback", "repair", "room", "person", "occupant", "roster"}
 
 
 def timer_state(seconds: float) -> str:
@@ -86,6 +86,7 @@ class ReceptionPanel(QWidget):
         self.can_log = actor.can(Perm.LOG_CALLS)
         self.can_decide = actor.can(Perm.DECIDE_SUGGESTIONS)
         self.can_complain = actor.can(Perm.HANDLE_COMPLAINTS)
+        self.can_repair = actor.can(Perm.HANDLE_REPAIRS)
         self.card: CallerCard | None = None
         self._started_at: float | None = None
         self._room_id: int | None = None
@@ -349,12 +350,17 @@ class ReceptionPanel(QWidget):
         self.complaint_btn.setObjectName("to_complaint")
         self.complaint_btn.setToolTip(self.tr("将“投诉”类记录转为投诉单，并互相关联"))
         self.complaint_btn.setVisible(self.can_complain)
+        self.repair_btn = QPushButton(self.tr("转为维修派工单…"))
+        self.repair_btn.setObjectName("to_repair")
+        self.repair_btn.setToolTip(self.tr("将“报修”类记录转为维修派工单，并互相关联"))
+        self.repair_btn.setVisible(self.can_repair)
         self.exports = ExportButtons(self.ctx, self.runner, self.table, lambda: self.tr("来电来访记录"),
                                      self.filter_text, self)
         foot = QHBoxLayout()
         foot.addWidget(self.count_label)
         foot.addStretch(1)
         foot.addWidget(self.complaint_btn)
+        foot.addWidget(self.repair_btn)
         foot.addWidget(self.exports)
         lv.addLayout(foot)
         for d in (self.f_from, self.f_to):
@@ -364,6 +370,7 @@ class ReceptionPanel(QWidget):
         self.f_room.textChanged.connect(lambda _t: self._filter_debounce.start())
         self.f_text.textChanged.connect(lambda _t: self._filter_debounce.start())
         self.complaint_btn.clicked.connect(self.to_complaint)
+        self.repair_btn.clicked.connect(self.to_repair)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._sync_buttons())
 
     # ---------------------------------------------------------------- columns
@@ -412,6 +419,10 @@ class ReceptionPanel(QWidget):
             return self.tr("已转投诉")
         if r.kind == CallKind.COMPLAINT:
             return self.tr("未转投诉")
+        if r.repair_ref:
+            return self.tr("已转维修 {serial}").format(serial=r.repair_ref)
+        if r.kind == CallKind.REPAIR:
+            return self.tr("未转维修")
         return label(r.suggestion_label) if r.suggestion_status else ""
 
     def _promise_color(self, p: PromiseRow) -> QColor | None:
@@ -589,6 +600,11 @@ class ReceptionPanel(QWidget):
         if card.open_complaints:
             lines.append(self.tr("未结投诉：{items}").format(items="；".join(
                 f"{c.serial} {c.category}" for c in card.open_complaints)))
+        if card.open_repairs:
+            lines.append(self.tr("未完工报修：{items}").format(items="；".join(
+                self.tr("{serial} {category}（{state}）").format(
+                    serial=r.serial, category=r.category, state=self._repair_state(r.state))
+                for r in card.open_repairs)))
         if card.callbacks_due:
             lines.append(self.tr("待回访：{items}").format(items="；".join(
                 f"{fmt_local(c.due_at)} {c.reason[:20]}" for c in card.callbacks_due)))
@@ -687,6 +703,7 @@ class ReceptionPanel(QWidget):
     def _sync_buttons(self) -> None:
         row = self.current_call()
         self.complaint_btn.setEnabled(row is not None and row.can_become_complaint)
+        self.repair_btn.setEnabled(row is not None and row.can_become_repair and self.can_repair)
         p = self._current(self.promise_table, self.promise_model)
         self.keep_btn.setEnabled(p is not None)
         s = self._current(self.sugg_table, self.sugg_model)
@@ -740,6 +757,29 @@ class ReceptionPanel(QWidget):
             dialogs.show_app_error(self, e)
         self.bus.notify("call", "complaint")
         return made
+
+    def to_repair(self) -> object | None:
+        """转为维修派工单…: the intake dialog pre-filled from a 报修 line; the service links the two both ways."""
+        from ui.repair_dialogs import RepairDialog
+
+        row = self.current_call()
+        if row is None or not row.can_become_repair or not self.can_repair:
+            return None
+        try:
+            initial = self.ctx.query(repairs.data_for_call, row.id)
+        except AppError as e:
+            dialogs.show_app_error(self, e)
+            return None
+        made = RepairDialog.ask(self, self.ctx, initial)
+        if made is None:
+            return None
+        self.bus.notify("call", "repair")
+        return made
+
+    @staticmethod
+    def _repair_state(code: str) -> str:
+        states = set(repairs.RepairState)
+        return label(repairs.STATE_LABELS[repairs.RepairState(code)]) if code in states else code
 
     def _on_data_changed(self, entities: set[str]) -> None:
         if entities & REFRESH_ON:
