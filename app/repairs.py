@@ -1274,11 +1274,6 @@ def _box(checked: bool, text_: str) -> str:
     return f"{'■' if checked else '□'}{text_}"
 
 
-# A quote can still be made on site: the slip keeps a place for the amount and the owner's signature.
-_QUOTABLE_STATES = frozenset({RepairState.PENDING, RepairState.DISPATCHED, RepairState.IN_PROGRESS,
-                              RepairState.AWAITING_FEE})
-
-
 def repair_slip(session: Session, actor: Actor, order_id: int, two_copies: bool = False):  # noqa: ANN201
     """《维修派工单》 on A5 (or 客服中心联 and 维修人员联 on one A4).
 
@@ -1295,20 +1290,21 @@ def repair_slip(session: Session, actor: Actor, order_id: int, two_copies: bool 
     def when(value: datetime | None) -> str:
         return fmt_local(value) or blank_time
 
-    quotable = r.state in _QUOTABLE_STATES
+    quotable = r.state in OPEN_STATES  # a quote can still be made on site: keep room for it
     fee = f"{_box(not r.paid, '无偿')}　{_box(r.paid, '有偿')}"
     if r.paid or quotable:
+        sep = "；" if two_copies else "\n"  # a copy on half an A4 is wide and short: run on
         fee += f"　　报价金额：{r.amount_text or '__________ 元'}"
         if r.quote_note:
-            fee += f"\n费用说明：{r.quote_note}"
+            fee += f"{sep}费用说明：{r.quote_note}"
         if r.fee_accepted:
-            fee += f"\n业主 {r.fee_accepted_by} 已于 {fmt_local(r.fee_accepted_at)} 签字确认费用"
+            fee += f"{sep}业主 {r.fee_accepted_by} 已于 {fmt_local(r.fee_accepted_at)} 签字确认费用"
     rating = "　".join(_box(r.rating == str(x), RATING_LABELS[x]) for x in Rating)
     work = "\n".join(t for t in (f"处理方案：{r.plan}" if r.plan else "",
                                  f"完成情况：{r.work_done}" if r.work_done else "") if t)
     opinion = f"业主意见：{r.owner_comment}"
     if r.owner_signed_by:
-        opinion += f"\n（验收人：{r.owner_signed_by}）"
+        opinion += f"　（验收人：{r.owner_signed_by}）"
     reporter, contact = Field("报修人", r.reporter), Field("联系电话", r.contact)
     place = Field("房号/位置", r.place, wide=not two_copies)
     reported, urgency = Field("报修时间", fmt_local(r.reported_at)), Field("紧急程度", r.urgency_label)
@@ -1326,7 +1322,7 @@ def repair_slip(session: Session, actor: Actor, order_id: int, two_copies: bool 
     # Room to write on site; once recorded, the text needs no more than its own lines.
     blocks = [TextBlock("维修情况（处理方案、完成内容、更换材料）", work,
                         min_lines=(2 if r.work_done else 3) if two_copies else (2 if r.work_done else 4)),
-              TextBlock(f"业主评价　{rating}", opinion, min_lines=1 if two_copies or r.rating else 2)]
+              TextBlock(f"业主评价　{rating}", opinion, min_lines=1 if r.rating else 2)]
     if r.paid or quotable:
         sigs: tuple[str, ...] = ("维修人员签收", "业主确认费用", "业主验收签字")
     else:
@@ -1339,5 +1335,5 @@ def repair_slip(session: Session, actor: Actor, order_id: int, two_copies: bool 
     return SlipSpec(kind="repair_order", title="《维修派工单》", serial=r.serial, fields=fields, blocks=blocks,
                     signatures=sigs, columns=3 if two_copies else 2, page="A5", two_copies=two_copies,
                     copy_labels=("客服中心联", "维修人员联"), footer="".join(notes),
-                    min_row_height=7.0 if two_copies else 8.0, signatures_per_row=0 if two_copies else 2,
+                    min_row_height=6.5 if two_copies else 8.0, signatures_per_row=0 if two_copies else 2,
                     shrink_to_page=0.8)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -24,6 +26,8 @@ from reportlab.platypus import (
     Frame,
     FrameBreak,
     KeepInFrame,
+    NextPageTemplate,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -76,6 +80,10 @@ class SlipSpec:
     two_copies: bool = False        # counter copy and holder copy on one A4 with a cut line
     copy_labels: tuple[str, str] = ("客服中心留存联", "持有人联")
     footer: str = ""
+    min_row_height: float = 0.0     # mm; field rows at least this tall (room to write by hand)
+    signatures_per_row: int = 0     # 0: every signature line on one row
+    shrink_to_page: float = 0.0     # e.g. 0.85: shrink down to that scale rather than spill a few
+                                    # lines onto a second page (longer content still flows on)
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,8 @@ class RenderInfo:
     reprint_at: datetime | None = None  # set for 补打
     printed_by: str = ""
     pages: int = 0
+    slips: int = 1      # slips in the document (render_slips)
+    reprints: int = 0   # of which marked 补打
 
 
 @dataclass
@@ -110,8 +120,41 @@ class _Styles:
                                     textColor=colors.HexColor("#555555"), **common)
 
 
+_BOX_CB = "fd_tick_box"  # canvas callback drawing a tick box where a □ or ■ is in the text
+
+
+def _draw_tick_box(c: Canvas, _kind: str, label: str | None) -> None:
+    info = getattr(c, "_curr_tx_info", None)
+    if info is None or not label:
+        return
+    filled, slot, size = label.split("|")
+    w, fs = float(slot), float(size)
+    b = min(0.78 * fs, w - 0.1 * fs)
+    c.saveState()
+    c.setLineWidth(0.6)
+    c.setStrokeColor(colors.black)
+    c.setFillColor(colors.black)
+    c.rect(info["cur_x"] + (w - b) / 2, info["cur_y"] - 0.1 * fs, b, b, stroke=1, fill=int(filled))
+    c.restoreState()
+
+
+def _box_markup(box: str, style: ParagraphStyle) -> str:
+    """A tick box big enough to tick with a pen, drawn as a square whatever the font's □ looks like.
+    The character stays in the text, invisible (twice where the font's □ is narrow, to make room),
+    so the PDF still reads "□满意" / "■满意"."""
+    fs = style.fontSize
+    adv = stringWidth(box, style.fontName, fs) or fs
+    n = max(1, math.ceil(0.95 * fs / adv - 0.05))
+    label = f"{int(box == '■')}|{n * adv:.2f}|{fs:.2f}"
+    return f'<onDraw name="{_BOX_CB}" label="{label}"/><font color="rgba(0,0,0,0)">{box * n}</font>'
+
+
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
+    markup = escape(text or "").replace("\n", "<br/>")
+    for box in ("□", "■"):
+        if box in markup:
+            markup = markup.replace(box, _box_markup(box, style))
+    return Paragraph(markup, style)
 
 
 GRID = colors.HexColor("#555555")
@@ -141,15 +184,21 @@ def _field_grid(spec: SlipSpec, st: _Styles, width: float) -> Table | None:
     if current:
         rows.append(current + [""] * (2 * cols - len(current)))
     t = Table(rows, colWidths=[label_w, value_w] * cols, splitInRow=1)
+    pad = 3.0
+    if spec.min_row_height > 0:  # at least this tall; longer text still grows the row
+        pad = max(pad, (spec.min_row_height * mm - st.body.leading) / 2)
     style = [
         ("FONT", (0, 0), (-1, -1), st.font, st.base),
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), pad),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
     ]
-    for c in range(cols):
-        style.append(("BACKGROUND", (2 * c, 0), (2 * c, -1), colors.HexColor("#f2f2f2")))
+    wide_rows = {r for r, _last in spans}
+    shade = colors.HexColor("#f2f2f2")
+    for r in range(len(rows)):  # label cells only: not under a wide value
+        for c in range(1 if r in wide_rows else cols):
+            style.append(("BACKGROUND", (2 * c, r), (2 * c, r), shade))
     for r, last in spans:
         style.append(("SPAN", (1, r), (last, r)))
     t.setStyle(TableStyle(style))
@@ -187,21 +236,27 @@ def _signatures(spec: SlipSpec, st: _Styles, width: float) -> Table | None:
     if not spec.signatures:
         return None
     n = len(spec.signatures)
+    per_row = min(n, spec.signatures_per_row) if spec.signatures_per_row > 0 else n
     gap = 4 * mm
     label_w = max(st.label.fontSize * (len(s) + 1.2) for s in spec.signatures)
-    line_w = (width - n * label_w - (n - 1) * gap) / n
-    cells: list[Flowable | str] = []
+    line_w = (width - per_row * label_w - (per_row - 1) * gap) / per_row
     widths: list[float] = []
+    for i in range(per_row):
+        if i:
+            widths.append(gap)
+        widths += [label_w, line_w]
     style = [("FONT", (0, 0), (-1, -1), st.font, st.base), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
              ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
-    for i, s in enumerate(spec.signatures):
-        if i:
-            cells.append("")
-            widths.append(gap)
-        cells += [_p(f"{s}：", st.label), ""]
-        widths += [label_w, line_w]
-        style.append(("LINEBELOW", (len(cells) - 1, 0), (len(cells) - 1, 0), 0.6, colors.black))
-    t = Table([cells], colWidths=widths, rowHeights=[10 * mm])
+    rows: list[list[Flowable | str]] = []
+    for start in range(0, n, per_row):
+        cells: list[Flowable | str] = []
+        for i, s in enumerate(spec.signatures[start:start + per_row]):
+            if i:
+                cells.append("")
+            cells += [_p(f"{s}：", st.label), ""]
+            style.append(("LINEBELOW", (len(cells) - 1, len(rows)), (len(cells) - 1, len(rows)), 0.6, colors.black))
+        rows.append(cells + [""] * (len(widths) - len(cells)))
+    t = Table(rows, colWidths=widths, rowHeights=[10 * mm] * len(rows))
     t.setStyle(TableStyle(style))
     return t
 
@@ -283,14 +338,9 @@ def _draw_header(c: Canvas, spec: SlipSpec, head: SlipHeader, info: RenderInfo, 
         c.restoreState()
 
 
-def render_slip(spec: SlipSpec, head: SlipHeader, *, out: BinaryIO | Path | None = None,
-                printed_at: datetime, reprint_at: datetime | None = None, printed_by: str = "",
-                font_path: str = "") -> tuple[bytes, RenderInfo]:
-    """Render to PDF bytes (and `out` when given). Content never leaves its box."""
-    font = get_font(font_path)
-    info = RenderInfo(font=font, printed_at=printed_at, reprint_at=reprint_at, printed_by=printed_by)
-    st = _Styles(font.name)
-    buf = io.BytesIO()
+def _slip_template(tid: str, spec: SlipSpec, head: SlipHeader, info: RenderInfo, font: PdfFont,
+                   st: _Styles) -> tuple[PageTemplate, list[Flowable]]:
+    """One slip's page template (its own header, QR code and 补打 stamp) and its story."""
     if spec.two_copies:
         pagesize = A4
         half = A4[1] / 2
@@ -302,6 +352,7 @@ def render_slip(spec: SlipSpec, head: SlipHeader, *, out: BinaryIO | Path | None
                         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)]
 
         def on_page(c: Canvas, _doc: object) -> None:
+            c.setNamedCB(_BOX_CB, _draw_tick_box)
             for i, top in enumerate((A4[1] - MARGIN, half - MARGIN)):
                 _draw_header(c, spec, head, info, MARGIN, top, width, spec.copy_labels[i], font.name)
             c.saveState()
@@ -325,28 +376,98 @@ def render_slip(spec: SlipSpec, head: SlipHeader, *, out: BinaryIO | Path | None
         frame_h = pagesize[1] - HEADER_H - 2 * MARGIN - 5 * mm
         frames = [Frame(MARGIN, MARGIN + 5 * mm, width, frame_h, id="body", showBoundary=0,
                         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)]
+        first_page: list[int] = []  # the slip's own page numbers, also inside a batch
 
-        def on_page(c: Canvas, doc: object) -> None:
+        def on_page(c: Canvas, _doc: object) -> None:
+            c.setNamedCB(_BOX_CB, _draw_tick_box)
+            if not first_page:
+                first_page.append(c.getPageNumber())
             _draw_header(c, spec, head, info, MARGIN, pagesize[1] - MARGIN, width, "", font.name)
             c.setFont(font.name, 7.5)
             c.setFillColor(colors.HexColor("#666666"))
-            c.drawRightString(pagesize[0] - MARGIN, MARGIN, f"第 {c.getPageNumber()} 页")
+            c.drawRightString(pagesize[0] - MARGIN, MARGIN, f"第 {c.getPageNumber() - first_page[0] + 1} 页")
 
         story = _body(spec, st, width)
-    doc = BaseDocTemplate(buf, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
-                          topMargin=MARGIN, bottomMargin=MARGIN, title=spec.title,
-                          author=head.company or "FrontDesk", subject=spec.serial,
+        if spec.shrink_to_page > 0:
+            height = sum(f.wrap(width, frame_h)[1] for f in story)
+            if frame_h < height <= frame_h / spec.shrink_to_page:
+                story = [KeepInFrame(width, frame_h, story, mode="shrink")]
+    return PageTemplate(id=tid, frames=frames, onPage=on_page, pagesize=pagesize), story
+
+
+def _build(items: Sequence[tuple[SlipSpec, datetime | None]], head: SlipHeader, *, printed_at: datetime,
+           printed_by: str, font_path: str, title: str, subject: str) -> tuple[bytes, RenderInfo]:
+    font = get_font(font_path)
+    st = _Styles(font.name)
+    templates: list[PageTemplate] = []
+    story: list[Flowable] = []
+    for i, (spec, reprint_at) in enumerate(items):
+        info = RenderInfo(font=font, printed_at=printed_at, reprint_at=reprint_at, printed_by=printed_by)
+        tpl, flow = _slip_template("slip" if len(items) == 1 else f"slip{i}", spec, head, info, font, st)
+        templates.append(tpl)
+        if i:  # each slip starts on a page of its own template
+            story += [NextPageTemplate(tpl.id), PageBreak()]
+        story += flow
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(buf, pagesize=templates[0].pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
+                          topMargin=MARGIN, bottomMargin=MARGIN, title=title,
+                          author=head.company or "FrontDesk", subject=subject,
                           creator="FrontDesk", initialFontName=font.name)
-    doc.addPageTemplates([PageTemplate(id="slip", frames=frames, onPage=on_page)])
-    try:
-        doc.build(story)
-    except LayoutError as e:
-        raise ValidationError(f"单据内容过长，无法排版：{spec.title} {spec.serial}。请缩短备注等长文字后再打印。",
-                              code="slip_too_long") from e
-    data = buf.getvalue()
-    info = RenderInfo(font, printed_at, reprint_at, printed_by, pages=doc.page)
+    doc.addPageTemplates(templates)
+    doc.build(story)  # LayoutError: the caller says which slip
+    reprints = [r for _s, r in items if r is not None]
+    info = RenderInfo(font, printed_at, reprints[0] if reprints else None, printed_by, pages=doc.page,
+                      slips=len(items), reprints=len(reprints))
+    return buf.getvalue(), info
+
+
+def _too_long(spec: SlipSpec) -> ValidationError:
+    return ValidationError(f"单据内容过长，无法排版：{spec.title} {spec.serial}。请缩短备注等长文字后再打印。",
+                           code="slip_too_long")
+
+
+def _write(data: bytes, out: BinaryIO | Path | None) -> None:
     if isinstance(out, Path):
         out.write_bytes(data)
     elif out is not None:
         out.write(data)
+
+
+def render_slip(spec: SlipSpec, head: SlipHeader, *, out: BinaryIO | Path | None = None,
+                printed_at: datetime, reprint_at: datetime | None = None, printed_by: str = "",
+                font_path: str = "") -> tuple[bytes, RenderInfo]:
+    """Render to PDF bytes (and `out` when given). Content never leaves its box."""
+    try:
+        data, info = _build([(spec, reprint_at)], head, printed_at=printed_at, printed_by=printed_by,
+                            font_path=font_path, title=spec.title, subject=spec.serial)
+    except LayoutError as e:
+        raise _too_long(spec) from e
+    _write(data, out)
+    return data, info
+
+
+def render_slips(items: Sequence[tuple[SlipSpec, datetime | None]], head: SlipHeader, *,
+                 printed_at: datetime, printed_by: str = "", font_path: str = "",
+                 out: BinaryIO | Path | None = None) -> tuple[bytes, RenderInfo]:
+    """Several slips in one PDF (a batch print): each `(spec, reprint_at)` starts on a page of its
+    own, with its own header, QR code and 补打 stamp (when its reprint_at is set); a two-copies spec
+    takes one A4 page. `info.pages` counts every page, `info.reprints` the slips marked 补打."""
+    items = list(items)
+    if not items:
+        raise ValidationError("没有要打印的单据", code="nothing_to_print")
+    if len(items) == 1:
+        spec, reprint_at = items[0]
+        return render_slip(spec, head, out=out, printed_at=printed_at, reprint_at=reprint_at,
+                           printed_by=printed_by, font_path=font_path)
+    titles = list(dict.fromkeys(spec.title for spec, _r in items))
+    title = titles[0] if len(titles) == 1 else "、".join(titles)
+    subject = " ".join(spec.serial for spec, _r in items)
+    try:
+        data, info = _build(items, head, printed_at=printed_at, printed_by=printed_by,
+                            font_path=font_path, title=title, subject=subject)
+    except LayoutError as e:
+        for spec, reprint_at in items:  # say which one does not fit
+            render_slip(spec, head, printed_at=printed_at, reprint_at=reprint_at, font_path=font_path)
+        raise ValidationError(f"单据内容过长，无法排版：{title}", code="slip_too_long") from e
+    _write(data, out)
     return data, info

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,13 +23,13 @@ from PySide6.QtWidgets import QPushButton, QToolBar, QWidget
 
 from app.context import AppContext
 from app.errors import AppError
-from app.printing import PrintJob
+from app.printing import BatchJob, PrintJob
 from app.printing import record as record_print
 from ui import dialogs
 from ui.runner import Runner
 
 if TYPE_CHECKING:
-    from app.slips import RenderInfo
+    from app.slips import RenderInfo, SlipSpec
 
 
 def pdf_document(data: bytes, parent: QObject | None = None) -> tuple[QPdfDocument, QBuffer]:
@@ -71,7 +71,10 @@ def paint_pdf(doc: QPdfDocument, printer: QPrinter) -> None:
 
 
 class SlipPrinter(QObject):
-    """One object per print request. Emits `printed(output)` after the slip went out."""
+    """One object per print request. Emits `printed(output)` after the slip went out.
+
+    The job is one record's slip (PrintJob) or several records' slips in one PDF (BatchJob): the
+    same preview, print and 另存为 PDF, and every slip in it recorded as printed."""
 
     printed = Signal(str)
 
@@ -80,14 +83,14 @@ class SlipPrinter(QObject):
         super().__init__(parent)
         self.ctx, self.runner, self.parent_widget = ctx, runner, parent
         self.settings = settings or QSettings(str(ctx.paths.data_dir / "ui.ini"), QSettings.Format.IniFormat)
-        self.job: PrintJob | None = None
+        self.job: PrintJob | BatchJob | None = None
         self.data: bytes = b""
         self.info: RenderInfo | None = None
         self.preview: QPrintPreviewDialog | None = None
         self.warning: Callable[[str], None] | None = None
 
     # ------------------------------------------------------------- start
-    def start(self, make_job: Callable[[], PrintJob]) -> None:
+    def start(self, make_job: Callable[[], PrintJob | BatchJob]) -> None:
         """`make_job` runs in a transaction on the GUI thread (quick); rendering runs in the pool."""
         try:
             self.job = make_job()
@@ -95,8 +98,32 @@ class SlipPrinter(QObject):
             dialogs.show_app_error(self.parent_widget, e)
             return
         job = self.job
+        if isinstance(job, BatchJob):
+            label = self.tr("正在生成{title}（共 {n} 份）…").format(title=job.title, n=len(job.jobs))
+        else:
+            label = self.tr("正在生成{title}…").format(title=job.spec.title)
         self.runner.submit(job.render, self._on_rendered, self._on_failed, parent=self.parent_widget,
-                           label=self.tr("正在生成{title}…").format(title=job.spec.title))
+                           label=label)
+
+    # ------------------------------------------------------------- what is printed
+    def specs(self) -> list[SlipSpec]:
+        assert self.job is not None
+        return self.job.specs if isinstance(self.job, BatchJob) else [self.job.spec]
+
+    def doc_title(self) -> str:
+        """'《维修派工单》 WX-2026-000001', or for a batch '《维修派工单》 共 3 份'."""
+        assert self.job is not None
+        if isinstance(self.job, BatchJob):
+            return self.tr("{title} 共 {n} 份").format(title=self.job.title, n=len(self.job.jobs))
+        return f"{self.job.spec.title} {self.job.spec.serial}"
+
+    def default_file_name(self) -> str:
+        assert self.job is not None
+        if isinstance(self.job, BatchJob):
+            first = self.job.jobs[0].spec
+            return self.tr("{title}-{serial}等{n}份.pdf").format(
+                title=self.job.title.strip("《》"), serial=first.serial, n=len(self.job.jobs))
+        return f"{self.job.spec.title.strip('《》')}-{self.job.spec.serial}.pdf"
 
     def _on_failed(self, exc: BaseException) -> None:
         if isinstance(exc, AppError):
@@ -119,7 +146,8 @@ class SlipPrinter(QObject):
         if name and name in QPrinterInfo.availablePrinterNames():
             printer.setPrinterName(str(name))
         spec = self.job.spec
-        size = QPageSize.PageSizeId.A4 if spec.two_copies or spec.page == "A4" else QPageSize.PageSizeId.A5
+        a4 = any(sp.two_copies or sp.page == "A4" for sp in self.specs())
+        size = QPageSize.PageSizeId.A4 if a4 else QPageSize.PageSizeId.A5
         saved = self.settings.value(f"print/{kind}/paper", "")
         if saved:
             size = QPageSize.PageSizeId(int(saved))
@@ -128,7 +156,7 @@ class SlipPrinter(QObject):
         printer.setPageOrientation(QPageLayout.Orientation.Landscape if landscape
                                    else QPageLayout.Orientation.Portrait)
         printer.setFullPage(True)
-        printer.setDocName(f"{spec.title} {spec.serial}")
+        printer.setDocName(self.doc_title())
         return printer
 
     def open_preview(self) -> None:
@@ -136,8 +164,11 @@ class SlipPrinter(QObject):
         printer = self._printer()
         doc, _buf = pdf_document(self.data, self)
         self.preview = QPrintPreviewDialog(printer, self.parent_widget)
-        self.preview.setWindowTitle(self.tr("打印预览 — {title} {serial}").format(
-            title=self.job.spec.title, serial=self.job.spec.serial))
+        if isinstance(self.job, BatchJob):
+            self.preview.setWindowTitle(self.tr("打印预览 — {what}").format(what=self.doc_title()))
+        else:
+            self.preview.setWindowTitle(self.tr("打印预览 — {title} {serial}").format(
+                title=self.job.spec.title, serial=self.job.spec.serial))
         self.preview.resize(900, 760)
         self.preview.paintRequested.connect(lambda p: paint_pdf(doc, p))
         bar = self.preview.findChild(QToolBar)
@@ -159,7 +190,7 @@ class SlipPrinter(QObject):
 
     def save_pdf(self) -> Path | None:
         assert self.job is not None
-        default = f"{self.job.spec.title.strip('《》')}-{self.job.spec.serial}.pdf"
+        default = self.default_file_name()
         last_dir = str(self.settings.value("print/last_dir", str(Path.home())))
         path = dialogs.save_file(self.parent_widget, self.tr("另存为 PDF"), self.tr("PDF 文件 (*.pdf)"),
                                  str(Path(last_dir) / default))
@@ -204,6 +235,27 @@ def print_slip(panel: QWidget, ctx: AppContext, runner: Runner, build_spec: Call
         with ctx.tx() as s:
             spec = build_spec(s, ctx.actor, entity_id)
             return printing.prepare(s, ctx.actor, spec, entity, entity_id)
+
+    printer.start(make_job)
+    return printer
+
+
+def print_slips(panel: QWidget, ctx: AppContext, runner: Runner, build_spec: Callable[..., SlipSpec],
+                entity: str, ids: Sequence[int]) -> SlipPrinter:
+    """Print several records' slips as one PDF (a batch): `build_spec(session, actor, entity_id)`
+    describes each, in the order of `ids`; each page gets its own header, QR code and 补打 marking;
+    one preview, one print or 另存为 PDF, and a print record for every record."""
+    from app import printing
+
+    printer = SlipPrinter(ctx, runner, panel)
+    show_warning = getattr(panel.window(), "show_warning", None)
+    if show_warning is not None:
+        printer.warning = show_warning
+
+    def make_job() -> BatchJob:
+        with ctx.tx() as s:
+            specs = [(build_spec(s, ctx.actor, i), i) for i in ids]
+            return printing.prepare_batch(s, ctx.actor, specs, entity)
 
     printer.start(make_job)
     return printer
