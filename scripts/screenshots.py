@@ -29,6 +29,30 @@ def grab(w: QWidget, out: Path, name: str) -> None:
     print("wrote", out / f"{name}.png")
 
 
+def repair_slip_png(ctx: AppContext, order_id: int, target: Path) -> None:
+    """《维修派工单》 of one order, rendered exactly as it prints (PDF → image)."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from app import printing, repairs
+    from ui.printing import pdf_document
+
+    with ctx.tx() as s:
+        spec = repairs.repair_slip(s, ctx.actor, order_id)
+        job = printing.prepare(s, ctx.actor, spec, "repair", order_id)
+    data, _info = job.render()
+    doc, _buf = pdf_document(data)
+    pts = doc.pagePointSize(0)
+    size = QSize(int(pts.width() * 110 / 72), int(pts.height() * 110 / 72))
+    img = QImage(size, QImage.Format.Format_RGB32)
+    img.fill(QColor("white"))
+    p = QPainter(img)
+    p.drawImage(0, 0, doc.render(0, size))
+    p.end()
+    img.save(str(target))
+    print("wrote", target)
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -57,6 +81,17 @@ def main() -> int:
         if key in win.tab_keys:
             win.tabs.setCurrentWidget(win.panels[key])
             grab(win, out, key)
+    if "repairs" in win.tab_keys:
+        board = win.panels["repairs"]
+        win.tabs.setCurrentWidget(board)
+        rows = board.model.rows()
+        pick = next((r for r in rows if r.state == "awaiting_fee"), None) or next(
+            (r for r in rows if r.state == "in_progress"), rows[0] if rows else None)
+        if pick is not None:
+            board.open_order(pick.id)
+        grab(win, out, "repairs")
+        if pick is not None:
+            repair_slip_png(ctx, pick.id, out / "repair-slip.png")
     panel = win.panels["rooms"]
     win.tabs.setCurrentWidget(panel)
     grab(win, out, "rooms")

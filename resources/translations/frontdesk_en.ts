@@ -812,6 +812,10 @@ After: {after}</translation>
         <translation>Complaints</translation>
     </message>
     <message>
+        <source>报修</source>
+        <translation>Repairs</translation>
+    </message>
+    <message>
         <source>走访回访</source>
         <translation>Callbacks</translation>
     </message>
@@ -1311,6 +1315,14 @@ An offline workstation for property-management service centers.</translation>
         <translation>Turn a &quot;Complaint&quot; record into a complaint and link the two</translation>
     </message>
     <message>
+        <source>转为维修派工单…</source>
+        <translation>Convert to Repair Work Order…</translation>
+    </message>
+    <message>
+        <source>将“报修”类记录转为维修派工单，并互相关联</source>
+        <translation>Turn a &quot;Repair request&quot; record into a repair work order and link the two</translation>
+    </message>
+    <message>
         <source>来电来访记录</source>
         <translation>Calls &amp; Visits Log</translation>
     </message>
@@ -1363,6 +1375,14 @@ An offline workstation for property-management service centers.</translation>
         <translation>Not converted</translation>
     </message>
     <message>
+        <source>已转维修 {serial}</source>
+        <translation>Converted to repair {serial}</translation>
+    </message>
+    <message>
+        <source>未转维修</source>
+        <translation>Not converted</translation>
+    </message>
+    <message>
         <source>输入房号或电话后显示该户信息。</source>
         <translation>Enter a room no. or phone number to see the household&apos;s details.</translation>
     </message>
@@ -1381,6 +1401,14 @@ An offline workstation for property-management service centers.</translation>
     <message>
         <source>未结投诉：{items}</source>
         <translation>Open complaints: {items}</translation>
+    </message>
+    <message>
+        <source>未完工报修：{items}</source>
+        <translation>Open repairs: {items}</translation>
+    </message>
+    <message>
+        <source>{serial} {category}（{state}）</source>
+        <translation>{serial} {category} ({state})</translation>
     </message>
     <message>
         <source>待回访：{items}</source>
@@ -1425,6 +1453,714 @@ An offline workstation for property-management service centers.</translation>
     <message>
         <source>全部接待人</source>
         <translation>All staff</translation>
+    </message>
+</context>
+<context>
+    <name>RepairActionDialog</name>
+    <message>
+        <source>{action} — {serial}</source>
+        <translation>{action} — {serial}</translation>
+    </message>
+    <message>
+        <source>{serial}  {place}  {category}（{urgency}，{paid}）：{content}</source>
+        <translation>{serial}  {place}  {category} ({urgency}, {paid}): {content}</translation>
+    </message>
+    <message>
+        <source>维修人员：{name}</source>
+        <translation>Technician: {name}</translation>
+    </message>
+    <message>
+        <source>报价：{amount}</source>
+        <translation>Quote: {amount}</translation>
+    </message>
+    <message>
+        <source>{who} 已签字确认费用</source>
+        <translation>{who} signed to accept the fee</translation>
+    </message>
+    <message>
+        <source>维修方案</source>
+        <translation>Repair plan</translation>
+    </message>
+    <message>
+        <source>到场确认的故障和告知业主的维修方案</source>
+        <translation>The fault confirmed on site and the repair plan explained to the owner</translation>
+    </message>
+    <message>
+        <source>元，如 120 或 85.50</source>
+        <translation>Yuan, e.g. 120 or 85.50</translation>
+    </message>
+    <message>
+        <source>维修费用</source>
+        <translation>Repair fee</translation>
+    </message>
+    <message>
+        <source>费用说明</source>
+        <translation>Fee details</translation>
+    </message>
+    <message>
+        <source>材料、人工等（选填）</source>
+        <translation>Materials, labor, etc. (optional)</translation>
+    </message>
+    <message>
+        <source>签字业主</source>
+        <translation>Signed by (owner)</translation>
+    </message>
+    <message>
+        <source>维修情况</source>
+        <translation>Work done</translation>
+    </message>
+    <message>
+        <source>做了什么、换了什么</source>
+        <translation>What was done, what was replaced</translation>
+    </message>
+    <message>
+        <source>验收签字业主</source>
+        <translation>Accepted by (owner)</translation>
+    </message>
+    <message>
+        <source>业主评价</source>
+        <translation>Owner&apos;s rating</translation>
+    </message>
+    <message>
+        <source>业主意见</source>
+        <translation>Owner&apos;s comments</translation>
+    </message>
+    <message>
+        <source>不满意时必填</source>
+        <translation>Required if dissatisfied</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>选填，默认“派工单已交回客服中心存档”</source>
+        <translation>Optional; by default &quot;Work order returned to the service center for filing&quot;</translation>
+    </message>
+    <message>
+        <source>选填</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <source>退单原因</source>
+        <translation>Reason for sending back</translation>
+    </message>
+    <message>
+        <source>转单原因</source>
+        <translation>Reason for reassigning</translation>
+    </message>
+    <message>
+        <source>取消原因</source>
+        <translation>Reason for cancelling</translation>
+    </message>
+    <message>
+        <source>返修原因（业主不满意之处）</source>
+        <translation>Reason for rework (what the owner is unhappy with)</translation>
+    </message>
+    <message>
+        <source>返修单紧急程度</source>
+        <translation>Rework order urgency</translation>
+    </message>
+    <message>
+        <source>签收时间</source>
+        <translation>Time signed for</translation>
+    </message>
+    <message>
+        <source>到场时间</source>
+        <translation>Arrival time</translation>
+    </message>
+    <message>
+        <source>报价时间</source>
+        <translation>Quote time</translation>
+    </message>
+    <message>
+        <source>确认时间</source>
+        <translation>Acceptance time</translation>
+    </message>
+    <message>
+        <source>完工时间</source>
+        <translation>Completion time</translation>
+    </message>
+    <message>
+        <source>归档时间</source>
+        <translation>Archive time</translation>
+    </message>
+    <message>
+        <source>退单时间</source>
+        <translation>Send-back time</translation>
+    </message>
+    <message>
+        <source>转单时间</source>
+        <translation>Reassignment time</translation>
+    </message>
+    <message>
+        <source>取消时间</source>
+        <translation>Cancellation time</translation>
+    </message>
+    <message>
+        <source>返修登记时间</source>
+        <translation>Rework logged at</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>（请选择维修人员）</source>
+        <translation>(please choose a technician)</translation>
+    </message>
+    <message>
+        <source>维修人员</source>
+        <translation>Technician</translation>
+    </message>
+    <message>
+        <source>请选择维修人员</source>
+        <translation>Please choose a technician</translation>
+    </message>
+    <message>
+        <source>没有其他可接手的工程部人员</source>
+        <translation>No other engineering staff can take it over</translation>
+    </message>
+    <message>
+        <source>没有可派的工程部人员：请先在“设置 → 员工”中登记</source>
+        <translation>No engineering staff to dispatch: first add them under &quot;Settings → Staff&quot;</translation>
+    </message>
+    <message>
+        <source>请填写签字业主的姓名</source>
+        <translation>Please enter the name of the owner who signed</translation>
+    </message>
+    <message>
+        <source>请填写维修情况（做了什么）</source>
+        <translation>Please describe the work done</translation>
+    </message>
+    <message>
+        <source>请选择业主评价</source>
+        <translation>Please choose the owner&apos;s rating</translation>
+    </message>
+    <message>
+        <source>业主不满意：请记下业主的意见</source>
+        <translation>The owner is dissatisfied: please record the owner&apos;s comments</translation>
+    </message>
+    <message>
+        <source>请填写原因</source>
+        <translation>Please enter a reason</translation>
+    </message>
+    <message>
+        <source>时间不能晚于现在</source>
+        <translation>The time cannot be in the future</translation>
+    </message>
+    <message>
+        <source>时间不能早于报修时间 {when}</source>
+        <translation>The time cannot be earlier than the time reported, {when}</translation>
+    </message>
+</context>
+<context>
+    <name>RepairBatchDialog</name>
+    <message>
+        <source>批量打印维修派工单</source>
+        <translation>Batch Print Repair Work Orders</translation>
+    </message>
+    <message>
+        <source>上午（00:00–12:00）</source>
+        <translation>Morning (00:00–12:00)</translation>
+    </message>
+    <message>
+        <source>下午（12:00–24:00）</source>
+        <translation>Afternoon (12:00–24:00)</translation>
+    </message>
+    <message>
+        <source>全天</source>
+        <translation>All day</translation>
+    </message>
+    <message>
+        <source>签收日期</source>
+        <translation>Date signed for</translation>
+    </message>
+    <message>
+        <source>时段</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>维修人员</source>
+        <translation>Technician</translation>
+    </message>
+    <message>
+        <source>房号/位置</source>
+        <translation>Room/Location</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>签收时间</source>
+        <translation>Signed for</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>打印记录</source>
+        <translation>Print history</translation>
+    </message>
+    <message>
+        <source>全选</source>
+        <translation>Select All</translation>
+    </message>
+    <message>
+        <source>全不选</source>
+        <translation>Select None</translation>
+    </message>
+    <message>
+        <source>两联（A4）</source>
+        <translation>Two copies (A4)</translation>
+    </message>
+    <message>
+        <source>客服中心联和维修人员联打在一张 A4 纸上，中间裁开</source>
+        <translation>The service center copy and the technician copy are printed on one A4 sheet, to be cut in half</translation>
+    </message>
+    <message>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>已打印 {n} 次（将补打）</source>
+        <translation>Printed {n} time(s) (will be a reprint)</translation>
+    </message>
+    <message>
+        <source>{day} {period}没有签收后仍在维修人员手中的派工单（已派工、维修中、待确认费用），无需打印。</source>
+        <translation>{day} {period}: no work orders signed for in this period are still with a technician (Dispatched, In repair, Awaiting fee approval), so there is nothing to print.</translation>
+    </message>
+    <message>
+        <source>共 {total} 单，已选 {n} 单</source>
+        <translation>{total} orders, {n} selected</translation>
+    </message>
+    <message>
+        <source>批量打印</source>
+        <translation>Batch Print</translation>
+    </message>
+    <message>
+        <source>所选时段没有可打印的派工单。</source>
+        <translation>There are no work orders to print for the selected period.</translation>
+    </message>
+    <message>
+        <source>请至少勾选一张派工单。</source>
+        <translation>Please tick at least one work order.</translation>
+    </message>
+    <message>
+        <source>已将 {n} 张派工单另存为 PDF，并记入打印记录。</source>
+        <translation>Saved {n} work order(s) as PDF and added them to the print history.</translation>
+    </message>
+    <message>
+        <source>已打印 {n} 张派工单，并记入打印记录。</source>
+        <translation>Printed {n} work order(s) and added them to the print history.</translation>
+    </message>
+</context>
+<context>
+    <name>RepairDialog</name>
+    <message>
+        <source>报修登记</source>
+        <translation>Log Repair Request</translation>
+    </message>
+    <message>
+        <source>房号如 3-2-1201，公共区域如 公共-配电室</source>
+        <translation>Room no., e.g. 3-2-1201; common areas e.g. 公共-配电室</translation>
+    </message>
+    <message>
+        <source>如 厨房、卫生间、3号楼电梯厅</source>
+        <translation>e.g. kitchen, bathroom, Building 3 elevator lobby</translation>
+    </message>
+    <message>
+        <source>从该房屋的人员中选择，或直接输入</source>
+        <translation>Choose from the people in this room, or type a name</translation>
+    </message>
+    <message>
+        <source>工程人员上门前联系用</source>
+        <translation>For the technician to call before coming</translation>
+    </message>
+    <message>
+        <source>（请选择）</source>
+        <translation>(please choose)</translation>
+    </message>
+    <message>
+        <source>故障情况：什么坏了、从什么时候开始、业主的要求</source>
+        <translation>The fault: what is broken, since when, what the owner wants</translation>
+    </message>
+    <message>
+        <source>如 周六上午、今天下午三点后</source>
+        <translation>e.g. Saturday morning, today after 3 pm</translation>
+    </message>
+    <message>
+        <source>报修方式</source>
+        <translation>Reported via</translation>
+    </message>
+    <message>
+        <source>房号/公共区域</source>
+        <translation>Room no./Common area</translation>
+    </message>
+    <message>
+        <source>具体位置</source>
+        <translation>Exact location</translation>
+    </message>
+    <message>
+        <source>报修人</source>
+        <translation>Reported by</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Contact phone</translation>
+    </message>
+    <message>
+        <source>报修类别</source>
+        <translation>Repair category</translation>
+    </message>
+    <message>
+        <source>报修内容</source>
+        <translation>Repair details</translation>
+    </message>
+    <message>
+        <source>紧急程度</source>
+        <translation>Urgency</translation>
+    </message>
+    <message>
+        <source>收费</source>
+        <translation>Charge</translation>
+    </message>
+    <message>
+        <source>预约上门时间</source>
+        <translation>Preferred visit time</translation>
+    </message>
+    <message>
+        <source>找不到该房号或公共区域</source>
+        <translation>Room no. or common area not found</translation>
+    </message>
+    <message>
+        <source>{name}（{relation} {phone}）</source>
+        <translation>{name} ({relation} {phone})</translation>
+    </message>
+</context>
+<context>
+    <name>RepairsPanel</name>
+    <message>
+        <source>编号（可扫码）、房号、报修人、电话或内容</source>
+        <translation>No. (can be scanned), room no., reporter, phone or details</translation>
+    </message>
+    <message>
+        <source>扫描派工单上的二维码或输入编号后按 Enter，直接打开该单</source>
+        <translation>Scan the QR code on a work order, or type its number and press Enter, to open it directly</translation>
+    </message>
+    <message>
+        <source>房号/区域</source>
+        <translation>Room/Area</translation>
+    </message>
+    <message>
+        <source>全部紧急程度</source>
+        <translation>All urgencies</translation>
+    </message>
+    <message>
+        <source>报修日期</source>
+        <translation>Date reported</translation>
+    </message>
+    <message>
+        <source>只看超时</source>
+        <translation>Late only</translation>
+    </message>
+    <message>
+        <source>显示完整电话</source>
+        <translation>Show full phone numbers</translation>
+    </message>
+    <message>
+        <source>新建报修…</source>
+        <translation>New Repair Request…</translation>
+    </message>
+    <message>
+        <source>Ctrl+N</source>
+        <translation>Ctrl+N</translation>
+    </message>
+    <message>
+        <source>批量打印…</source>
+        <translation>Batch Print…</translation>
+    </message>
+    <message>
+        <source>一次打印某段时间内签收的全部派工单</source>
+        <translation>Print all the work orders signed for in a period at once</translation>
+    </message>
+    <message>
+        <source>查找：</source>
+        <translation>Find:</translation>
+    </message>
+    <message>
+        <source>维修派工单</source>
+        <translation>Repair Work Order</translation>
+    </message>
+    <message>
+        <source>两联（A4）</source>
+        <translation>Two copies (A4)</translation>
+    </message>
+    <message>
+        <source>客服中心联和维修人员联印在一张 A4 纸上</source>
+        <translation>The service center copy and the technician copy on one A4 sheet</translation>
+    </message>
+    <message>
+        <source>打印派工单…</source>
+        <translation>Print Work Order…</translation>
+    </message>
+    <message>
+        <source>处理经过</source>
+        <translation>Handling History</translation>
+    </message>
+    <message>
+        <source>在上方选择一张派工单，查看处理经过。</source>
+        <translation>Select a work order above to see how it was handled.</translation>
+    </message>
+    <message>
+        <source>全部类别</source>
+        <translation>All categories</translation>
+    </message>
+    <message>
+        <source>全部维修人员</source>
+        <translation>All technicians</translation>
+    </message>
+    <message>
+        <source>工程部今日：尚未登记工程部人员（设置 → 员工）</source>
+        <translation>Engineering today: no engineering staff registered yet (Settings → Staff)</translation>
+    </message>
+    <message>
+        <source>{name} 在手 {open} · 今日 {today}</source>
+        <translation>{name}: {open} in hand · {today} today</translation>
+    </message>
+    <message>
+        <source>工程部今日：{items}</source>
+        <translation>Engineering today: {items}</translation>
+    </message>
+    <message>
+        <source>查找“{text}”</source>
+        <translation>Search &quot;{text}&quot;</translation>
+    </message>
+    <message>
+        <source>房号 {room}</source>
+        <translation>Room {room}</translation>
+    </message>
+    <message>
+        <source>报修日期 {a} 至 {b}</source>
+        <translation>Reported {a} to {b}</translation>
+    </message>
+    <message>
+        <source>全部派工单</source>
+        <translation>All work orders</translation>
+    </message>
+    <message>
+        <source>全部 {n}</source>
+        <translation>All {n}</translation>
+    </message>
+    <message>
+        <source>{label} {n}</source>
+        <translation>{label} {n}</translation>
+    </message>
+    <message>
+        <source>，向下滚动加载更多</source>
+        <translation>; scroll down to load more</translation>
+    </message>
+    <message>
+        <source>，其中超时 {n} 条（红色）</source>
+        <translation>, {n} late (red)</translation>
+    </message>
+    <message>
+        <source>共 {n} 条{late}{more}</source>
+        <translation>{n} total{late}{more}</translation>
+    </message>
+    <message>
+        <source>{serial}  {state}</source>
+        <translation>{serial}  {state}</translation>
+    </message>
+    <message>
+        <source>{when} {channel}报修 · {place} · {who} {contact}</source>
+        <translation>{when} reported via {channel} · {place} · {who} {contact}</translation>
+    </message>
+    <message>
+        <source>类别：{category} · {urgency} · {paid}</source>
+        <translation>Category: {category} · {urgency} · {paid}</translation>
+    </message>
+    <message>
+        <source> · 预约：{when}</source>
+        <translation> · Preferred time: {when}</translation>
+    </message>
+    <message>
+        <source>维修人员：{name}（{when} 签收）</source>
+        <translation>Technician: {name} (signed for {when})</translation>
+    </message>
+    <message>
+        <source>到场：{when}（响应 {minutes}）</source>
+        <translation>Arrived: {when} (response {minutes})</translation>
+    </message>
+    <message>
+        <source>维修方案：{plan}</source>
+        <translation>Repair plan: {plan}</translation>
+    </message>
+    <message>
+        <source>报价：{amount}</source>
+        <translation>Quote: {amount}</translation>
+    </message>
+    <message>
+        <source>（{note}）</source>
+        <translation> ({note})</translation>
+    </message>
+    <message>
+        <source>，{who} {when} 签字确认</source>
+        <translation>, accepted and signed by {who} on {when}</translation>
+    </message>
+    <message>
+        <source>，业主尚未确认</source>
+        <translation>, not yet accepted by the owner</translation>
+    </message>
+    <message>
+        <source>完工：{when}（用时 {minutes}）；维修情况：{work}</source>
+        <translation>Completed: {when} (took {minutes}); work done: {work}</translation>
+    </message>
+    <message>
+        <source>验收：{who} · {rating}</source>
+        <translation>Accepted by: {who} · {rating}</translation>
+    </message>
+    <message>
+        <source> · 意见：{text}</source>
+        <translation> · Comments: {text}</translation>
+    </message>
+    <message>
+        <source>已于 {when} 取消：{reason}</source>
+        <translation>Cancelled on {when}: {reason}</translation>
+    </message>
+    <message>
+        <source>到场超时</source>
+        <translation>Late arrival</translation>
+    </message>
+    <message>
+        <source>超时未到场</source>
+        <translation>Arrival overdue</translation>
+    </message>
+    <message>
+        <source>完工超时</source>
+        <translation>Late completion</translation>
+    </message>
+    <message>
+        <source>超时未完工</source>
+        <translation>Completion overdue</translation>
+    </message>
+    <message>
+        <source>费用待业主签字确认</source>
+        <translation>Fee awaiting the owner&apos;s signature</translation>
+    </message>
+    <message>
+        <source>来源来电：{when} {who}：{content}</source>
+        <translation>From call: {when} {who}: {content}</translation>
+    </message>
+    <message>
+        <source>回访：{state}，{when} 前</source>
+        <translation>Callback: {state}, due by {when}</translation>
+    </message>
+    <message>
+        <source>（紧急）</source>
+        <translation> (urgent)</translation>
+    </message>
+    <message>
+        <source>，业主{sat}</source>
+        <translation>, owner: {sat}</translation>
+    </message>
+    <message>
+        <source>本单是返修单，原单：</source>
+        <translation>This is a rework order; original order: </translation>
+    </message>
+    <message>
+        <source>（{state}）</source>
+        <translation> ({state})</translation>
+    </message>
+    <message>
+        <source>返修单：</source>
+        <translation>Rework orders: </translation>
+    </message>
+    <message>
+        <source>{time}（超时）</source>
+        <translation>{time} (late)</translation>
+    </message>
+    <message>
+        <source>超时</source>
+        <translation>Late</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>报修时间</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <source>房号/位置</source>
+        <translation>Room/Location</translation>
+    </message>
+    <message>
+        <source>报修人</source>
+        <translation>Reported by</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>紧急</source>
+        <translation>Urgency</translation>
+    </message>
+    <message>
+        <source>有偿</source>
+        <translation>Charge</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>维修人员</source>
+        <translation>Technician</translation>
+    </message>
+    <message>
+        <source>响应</source>
+        <translation>Response</translation>
+    </message>
+    <message>
+        <source>完工用时</source>
+        <translation>Time to complete</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Handled by</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Notes</translation>
     </message>
 </context>
 <context>
@@ -2063,6 +2799,38 @@ Please sign in again.</translation>
         <translation> days</translation>
     </message>
     <message>
+        <source>报修</source>
+        <translation>Repairs</translation>
+    </message>
+    <message>
+        <source>报修类别（每行一个）</source>
+        <translation>Repair categories (one per line)</translation>
+    </message>
+    <message>
+        <source>超时标准</source>
+        <translation>Time limits</translation>
+    </message>
+    <message>
+        <source>到场时限</source>
+        <translation>Arrive within</translation>
+    </message>
+    <message>
+        <source>完工时限</source>
+        <translation>Complete within</translation>
+    </message>
+    <message>
+        <source> 分钟</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source> 小时</source>
+        <translation> h</translation>
+    </message>
+    <message>
+        <source>超过时限的派工单在报修看板中显示为红色。</source>
+        <translation>Work orders past these limits are shown in red on the Repairs board.</translation>
+    </message>
+    <message>
         <source>选择字体文件</source>
         <translation>Choose Font File</translation>
     </message>
@@ -2125,8 +2893,24 @@ Please sign in again.</translation>
 <context>
     <name>SlipPrinter</name>
     <message>
+        <source>正在生成{title}（共 {n} 份）…</source>
+        <translation>Generating {title} ({n} forms)…</translation>
+    </message>
+    <message>
         <source>正在生成{title}…</source>
         <translation>Generating {title}…</translation>
+    </message>
+    <message>
+        <source>{title} 共 {n} 份</source>
+        <translation>{title}, {n} forms</translation>
+    </message>
+    <message>
+        <source>{title}-{serial}等{n}份.pdf</source>
+        <translation>{title}-{serial}-etc-{n}-forms.pdf</translation>
+    </message>
+    <message>
+        <source>打印预览 — {what}</source>
+        <translation>Print Preview — {what}</translation>
     </message>
     <message>
         <source>打印预览 — {title} {serial}</source>
@@ -2747,6 +3531,98 @@ Saved data is not affected and you can keep working. If it happens again, send t
     <message>
         <source>收费服务</source>
         <translation>Billing service</translation>
+    </message>
+    <message>
+        <source>待派工</source>
+        <translation>Awaiting dispatch</translation>
+    </message>
+    <message>
+        <source>已派工</source>
+        <translation>Dispatched</translation>
+    </message>
+    <message>
+        <source>维修中</source>
+        <translation>In repair</translation>
+    </message>
+    <message>
+        <source>待确认费用</source>
+        <translation>Awaiting fee approval</translation>
+    </message>
+    <message>
+        <source>已完工</source>
+        <translation>Completed</translation>
+    </message>
+    <message>
+        <source>已归档</source>
+        <translation>Archived</translation>
+    </message>
+    <message>
+        <source>巡查发现</source>
+        <translation>Patrol inspection</translation>
+    </message>
+    <message>
+        <source>紧急</source>
+        <translation>Urgent</translation>
+    </message>
+    <message>
+        <source>特急</source>
+        <translation>Emergency</translation>
+    </message>
+    <message>
+        <source>有偿</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <source>无偿</source>
+        <translation>Free</translation>
+    </message>
+    <message>
+        <source>派工</source>
+        <translation>Dispatch</translation>
+    </message>
+    <message>
+        <source>到场确认</source>
+        <translation>Confirm Arrival</translation>
+    </message>
+    <message>
+        <source>报价</source>
+        <translation>Quote</translation>
+    </message>
+    <message>
+        <source>业主确认费用</source>
+        <translation>Owner Accepts Fee</translation>
+    </message>
+    <message>
+        <source>完工验收</source>
+        <translation>Complete and Sign Off</translation>
+    </message>
+    <message>
+        <source>归档</source>
+        <translation>Archive</translation>
+    </message>
+    <message>
+        <source>退单</source>
+        <translation>Send Back</translation>
+    </message>
+    <message>
+        <source>转单</source>
+        <translation>Reassign</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>返修</source>
+        <translation>Rework</translation>
+    </message>
+    <message>
+        <source>报修登记</source>
+        <translation>Log Repair Request</translation>
+    </message>
+    <message>
+        <source>返修单已建</source>
+        <translation>Rework Order Created</translation>
     </message>
 </context>
 <context>
