@@ -89,7 +89,7 @@ def generate_callbacks(session: Session, rng: random.Random, anchor: date, month
     day = start
     while day < anchor + timedelta(days=3):
         # Complaint callbacks come with the demo complaints (app/demo_complaints.py), each linked
-        # to its complaint; repair callbacks will come with repair orders (issue 6).
+        # to its complaint; repair callbacks are made by app/demo_repairs.py.
         if rng.random() < 0.1:
             created = _at(day, rng)
             add(CallbackKind.SURVEY, rng.choice(households), created,

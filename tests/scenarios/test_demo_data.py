@@ -225,3 +225,130 @@ def test_demo_users_fill_in_what_is_missing(any_db):
         created_by = dict(s.execute(select(AuditEntry.entity_id, AuditEntry.username)
                                     .where(AuditEntry.action == "create")).all())
     assert set(created_by.values()) == {"system", "boss"}
+
+
+def test_a_year_of_repairs_in_every_state_with_consistent_timelines(any_db, assistant):
+    """报修 (app/demo_repairs.py): every state on the board, timelines that replay, times that match them."""
+    from datetime import UTC, datetime, timedelta
+
+    from app import repairs
+    from app.month_repairs import repairs_section
+    from app.monthly import Month
+    from db.models import Callback, CallLog, RepairEvent, RepairOrder
+
+    with any_db.Session.begin() as s:
+        summary = demo.generate(s, households=300, months=12)
+    assert re.search(r"；报修 \d+ 条", summary)
+    with any_db.Session() as s:
+        orders = {o.id: o for o in s.scalars(select(RepairOrder))}
+        assert 300 * 9 / 600 * 365 * 0.7 < len(orders) < 300 * 9 / 600 * 365 * 1.5  # about 4–5 a day
+        assert {o.state for o in orders.values()} == {str(st) for st in repairs.RepairState}
+        engineers = set(s.scalars(select(Staff.id).join(Department).where(Department.code == "engineering")))
+        assert {o.engineer_id for o in orders.values()} - {None} <= engineers
+        # Serials WX-YYYY-NNNNNN, numbered per year in the order reported.
+        by_year: dict[str, list[RepairOrder]] = {}
+        for o in sorted(orders.values(), key=lambda o: o.serial):
+            assert repairs.SERIAL_RE.match(o.serial), o.serial
+            by_year.setdefault(o.serial[3:7], []).append(o)
+        for os_ in by_year.values():
+            assert [int(o.serial[-6:]) for o in os_] == list(range(1, len(os_) + 1))
+            assert [o.reported_at for o in os_] == sorted(o.reported_at for o in os_)
+        events: dict[int, list[RepairEvent]] = {}
+        for e in s.scalars(select(RepairEvent).order_by(RepairEvent.order_id, RepairEvent.at, RepairEvent.id)):
+            events.setdefault(e.order_id, []).append(e)
+        actions = {e.action for es in events.values() for e in es}
+        assert {"send_back", "transfer", "cancel", "reopen", "quote", "accept_fee", "archive"} <= actions
+        limits = repairs.thresholds(s)
+        late = 0
+        for o in orders.values():
+            tl = events[o.id]
+            # The timeline replays: it starts with the report, each step leaves from where the last one
+            # ended, in time order (inserted so: the ids agree), and ends in the order's state.
+            assert (tl[0].action, tl[0].at, tl[0].to_state) == ("create", o.reported_at, "pending")
+            assert [e.id for e in tl] == sorted(e.id for e in tl)
+            for prev, e in zip(tl, tl[1:], strict=False):
+                assert e.from_state == prev.to_state, (o.serial, prev.action, e.action)
+                if e.action in repairs.TRANSITIONS:
+                    sources, target, _perm = repairs.TRANSITIONS[repairs.Action(e.action)]
+                    assert e.from_state in sources and e.to_state == (target or e.from_state), (o.serial, e.action)
+            assert tl[-1].to_state == o.state and o.updated_at == tl[-1].at
+            arrivals = [e.at for e in tl if e.action == "arrive"]
+            assert o.arrived_at == (arrivals[0] if arrivals else None)
+            if o.arrived_at is not None:
+                assert o.response_minutes == int((o.arrived_at - o.reported_at).total_seconds() // 60)
+            else:
+                assert o.response_minutes is None
+            if o.completed_at is not None:
+                assert o.completion_minutes == int((o.completed_at - o.reported_at).total_seconds() // 60)
+                assert o.completed_at == next(e.at for e in tl if e.action == "complete") and o.rating
+                assert o.rating != "dissatisfied" or o.owner_comment
+            if o.state in {"done", "called_back", "archived"} and o.paid:
+                assert o.quote_amount is not None and o.fee_accepted_at is not None, o.serial
+                assert o.fee_accepted_at <= o.completed_at and o.fee_accepted_by
+            if o.quote_amount is not None:
+                assert isinstance(o.quote_amount, Decimal) and Decimal(30) <= o.quote_amount <= Decimal(1000)
+            if o.state == "cancelled":
+                assert o.cancel_reason and o.cancelled_at == tl[-1].at
+            if o.engineer_id is not None:
+                assert o.dispatched_at is not None
+            late += any(repairs._late(o, limits, tl[-1].at + timedelta(seconds=1)))
+        assert 0.02 * len(orders) < late < 0.3 * len(orders)
+        paid = sum(o.paid for o in orders.values())
+        assert 0.08 * len(orders) < paid < 0.25 * len(orders)
+        # 返修: a 不满意 job done again as a linked order.
+        follow = [o for o in orders.values() if o.follow_up_of_id is not None]
+        assert follow and all(orders[o.follow_up_of_id].rating == "dissatisfied" for o in follow)
+        # The repair callbacks: done for the orders called back, still due for the ones just done.
+        cbs = {c.source_id: c for c in s.scalars(select(Callback).where(Callback.source == "repair"))}
+        finished = [o for o in orders.values() if o.completed_at is not None]
+        assert set(cbs) == {o.id for o in finished}
+        for o in finished:
+            c = cbs[o.id]
+            assert c.kind == "repair" and c.due_at == o.completed_at + timedelta(hours=repairs.CALLBACK_HOURS)
+            assert c.urgent == (o.rating == "dissatisfied")
+            if o.state in ("called_back", "archived"):
+                assert c.state == "done" and c.done_at == o.called_back_at and c.satisfaction and c.method
+            else:
+                assert o.state == "done" and c.state == "due"
+        assert any(c.state == "due" for c in cbs.values())
+        # Some orders come from 报修 lines of the reception log, linked both ways.
+        linked = {o.call_id: o.serial for o in orders.values() if o.call_id is not None}
+        assert linked
+        for cid, ref, kind in s.execute(select(CallLog.id, CallLog.repair_ref, CallLog.kind)
+                                        .where(CallLog.id.in_(linked))):
+            assert kind == "repair" and ref == linked[cid]
+        assert s.scalar(select(func.count()).select_from(CallLog).where(CallLog.repair_ref != "")) == len(linked)
+        # The last demo month has its repairs report.
+        section = repairs_section(s, Month.of(demo.ANCHOR - timedelta(days=1)))
+        figures = {f.label: f.value for f in section.figures}
+        assert not section.empty and figures["本月报修"] > 60 and figures["到场时间中位数（小时）"] > 0
+        assert next(t for t in section.tables if t.title.startswith("维修人员")).rows
+    assert all(o.reported_at < datetime.combine(demo.ANCHOR, datetime.min.time(), tzinfo=UTC)
+               + timedelta(days=1) for o in orders.values())
+    # The counter carries on: the next order takes the next serial (and a fresh id on PostgreSQL).
+    last = max(o.serial for o in orders.values())
+    with any_db.Session.begin() as s:
+        code = s.scalar(select(Room.code).where(Room.kind == "residence").order_by(Room.id))
+        row = repairs.create_order(s, assistant, repairs.RepairData(
+            reporter="王芳", contact="13800138000", room_code=code, category="水", content="厨房水龙头漏水"))
+    year = date.today().year
+    expected = f"{last[:-6]}{int(last[-6:]) + 1:06d}" if last[3:7] == str(year) else f"WX-{year}-000001"
+    assert row.serial == expected and row.id > max(orders)
+
+
+def test_the_same_seed_gives_the_same_repairs(db, second_db):
+    from db.models import RepairEvent, RepairOrder
+
+    def repairs_of(d: Database) -> tuple[list[tuple], list[tuple]]:
+        with d.Session() as s:
+            return (s.execute(select(RepairOrder.serial, RepairOrder.reported_at, RepairOrder.state,
+                                     RepairOrder.engineer_id, RepairOrder.quote_amount, RepairOrder.call_id)
+                              .order_by(RepairOrder.id)).all(),
+                    s.execute(select(RepairEvent.order_id, RepairEvent.at, RepairEvent.action, RepairEvent.note)
+                              .order_by(RepairEvent.id)).all())
+
+    for d in (db, second_db):
+        with d.Session.begin() as s:
+            demo.generate(s, households=80, months=3, seed=11)
+    a, b = repairs_of(db), repairs_of(second_db)
+    assert a == b and len(a[0]) > 50
