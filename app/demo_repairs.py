@@ -43,7 +43,7 @@ from app.timeutil import local_tz
 from db.models import Callback, CallLog, Department, Occupant, Person, RepairEvent, RepairOrder, Room, Staff
 
 CALLBACK_CLERKS = ("李助理", "张主管", "李助理", "李助理")
-PER_600_HOUSEHOLDS = 9.0  # orders a day for the default demo community (8–15 with the seasons)
+PER_600_HOUSEHOLDS = 5.0  # orders a day for the default demo community (4–8 with the seasons)
 PAID_SHARE = 0.75          # about one order in seven is paid
 S = RepairState
 U = Urgency
@@ -561,7 +561,7 @@ def generate_repairs(session: Session, rng: random.Random, anchor: date, months:
     if not b.engineers:
         return 0
     homes = [r for r in room_ids if r in b.owners] or list(room_ids)
-    # About ten a day for 600 homes; fewer for a small community, and more slowly more for a big one
+    # About five a day for 600 homes; fewer for a small community, and more slowly more for a big one
     # (one team of engineers, and the demo stays quick to build).
     size = len(room_ids) / 600
     per_day = max(0.3, PER_600_HOUSEHOLDS * (size if size <= 1 else min(size ** 0.5, 3.0)))

@@ -29,6 +29,12 @@ def grab(w: QWidget, out: Path, name: str) -> None:
     print("wrote", out / f"{name}.png")
 
 
+def show_tab(win: QWidget, key: str) -> None:
+    """Bring a procedure's tab to the front (the tab page is a holder around the panel)."""
+    win.tabs.setCurrentIndex(win.tab_keys.index(key))  # type: ignore[attr-defined]
+    QApplication.processEvents()
+
+
 def repair_slip_png(ctx: AppContext, order_id: int, target: Path) -> None:
     """《维修派工单》 of one order, rendered exactly as it prints (PDF → image)."""
     from PySide6.QtCore import QSize
@@ -79,11 +85,11 @@ def main() -> int:
     win.resize(1366, 768)
     for key in ("reception", "complaints", "callbacks"):
         if key in win.tab_keys:
-            win.tabs.setCurrentWidget(win.panels[key])
+            show_tab(win, key)
             grab(win, out, key)
     if "repairs" in win.tab_keys:
         board = win.panels["repairs"]
-        win.tabs.setCurrentWidget(board)
+        show_tab(win, "repairs")
         rows = board.model.rows()
         pick = next((r for r in rows if r.state == "awaiting_fee"), None) or next(
             (r for r in rows if r.state == "in_progress"), rows[0] if rows else None)
@@ -93,7 +99,7 @@ def main() -> int:
         if pick is not None:
             repair_slip_png(ctx, pick.id, out / "repair-slip.png")
     panel = win.panels["rooms"]
-    win.tabs.setCurrentWidget(panel)
+    show_tab(win, "rooms")
     grab(win, out, "rooms")
     panel.search.setText("3-2")
     panel.refresh()

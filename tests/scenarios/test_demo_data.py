@@ -231,7 +231,7 @@ def test_a_year_of_repairs_in_every_state_with_consistent_timelines(any_db, assi
     """报修 (app/demo_repairs.py): every state on the board, timelines that replay, times that match them."""
     from datetime import UTC, datetime, timedelta
 
-    from app import repairs
+    from app import demo_repairs, repairs
     from app.month_repairs import repairs_section
     from app.monthly import Month
     from db.models import Callback, CallLog, RepairEvent, RepairOrder
@@ -241,7 +241,8 @@ def test_a_year_of_repairs_in_every_state_with_consistent_timelines(any_db, assi
     assert re.search(r"；报修 \d+ 条", summary)
     with any_db.Session() as s:
         orders = {o.id: o for o in s.scalars(select(RepairOrder))}
-        assert 300 * 9 / 600 * 365 * 0.7 < len(orders) < 300 * 9 / 600 * 365 * 1.5  # about 4–5 a day
+        per_day = demo_repairs.PER_600_HOUSEHOLDS * 300 / 600  # about 2–3 a day for 300 homes
+        assert per_day * 365 * 0.7 < len(orders) < per_day * 365 * 1.5
         assert {o.state for o in orders.values()} == {str(st) for st in repairs.RepairState}
         engineers = set(s.scalars(select(Staff.id).join(Department).where(Department.code == "engineering")))
         assert {o.engineer_id for o in orders.values()} - {None} <= engineers
