@@ -288,7 +288,8 @@ def repairs_section(session: Session, month: Month) -> MonthSection:
     rated = Counter(o.rating for o in finished if o.rating)
     happy = rated.get(str(Rating.SATISFIED), 0) + rated.get(str(Rating.BASIC), 0)
     paid = [o for o in orders if o.paid]
-    accepted = [o for o in paid if o.fee_accepted and o.quote is not None]
+    # Fees the owner signed for, on jobs that were not cancelled afterwards.
+    accepted = [o for o in paid if o.fee_accepted and o.quote is not None and not o.cancelled]
     amount = sum((o.quote for o in accepted if o.quote is not None), Decimal("0.00"))
 
     # By category: the configured order, then any others found.

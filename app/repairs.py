@@ -128,7 +128,7 @@ ACTION_LABELS = {
     Action.REOPEN: "返修",
 }
 # Timeline entries that are not workflow actions.
-EVENT_LABELS = {"create": "报修登记", "follow_up_created": "返修单已建", **{str(a): t for a, t in ACTION_LABELS.items()}}
+EVENT_LABELS = {"create": "报修登记", "update": "修改报修信息", "follow_up_created": "返修单已建", **{str(a): t for a, t in ACTION_LABELS.items()}}
 
 S = RepairState
 # action → (states it may run from, state it leads to (None: stays), permission). Read by the
@@ -146,7 +146,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[RepairState], RepairState | None, Perm
     Action.COMPLETE: (frozenset({S.IN_PROGRESS}), S.DONE, Perm.HANDLE_REPAIRS),
     # Normally set when the repair's callback is recorded in 走访回访 (§六7, §七5).
     Action.MARK_CALLED_BACK: (frozenset({S.DONE}), S.CALLED_BACK, Perm.DO_CALLBACKS),
-    Action.ARCHIVE: (frozenset({S.CALLED_BACK}), S.ARCHIVED, Perm.HANDLE_REPAIRS),
+    # From 已完工 only when its callback was cancelled (owner moved away …): archive() checks.
+    Action.ARCHIVE: (frozenset({S.DONE, S.CALLED_BACK}), S.ARCHIVED, Perm.HANDLE_REPAIRS),
     # 退单: the engineer hands the job back; it waits for dispatch again.
     Action.SEND_BACK: (frozenset({S.DISPATCHED, S.IN_PROGRESS}), S.PENDING, Perm.HANDLE_REPAIRS),
     # 转单: another engineer takes it over where it stands.
@@ -544,6 +545,13 @@ class RepairDetail:
     follow_ups: list[LinkedOrder] = field(default_factory=list)
 
     @property
+    def can_archive(self) -> bool:
+        """Filed after its callback; or, when every callback was cancelled, straight from 已完工."""
+        if self.row.state == RepairState.CALLED_BACK:
+            return True
+        return self.row.state == RepairState.DONE and not any(c.state != "cancelled" for c in self.callbacks)
+
+    @property
     def can_reopen(self) -> bool:
         """不满意 (on the slip or at the callback), finished, and no open follow-up order yet."""
         r = self.row
@@ -718,12 +726,6 @@ def create_order(session: Session, actor: Actor, data: RepairData,
     if follow_up_of_id is None and d.category not in categories(session):
         # (a 返修 keeps its original's category even if the list has changed since)
         raise ValidationError(f"“{d.category}”不在报修类别设置中", field="category")
-    now = utcnow()
-    at = reported_at or now
-    if at.tzinfo is None:
-        raise ValidationError("时间缺少时区", field="reported_at")
-    if at > now + FUTURE_SLACK:
-        raise ValidationError("报修时间不能晚于现在", field="reported_at")
     if d.room_id is None:
         d = replace(d, room_id=session.scalar(select(Room.id).where(Room.code == d.room_code)))
         if d.room_id is None:
@@ -735,13 +737,23 @@ def create_order(session: Session, actor: Actor, data: RepairData,
         raise ValidationError(f"{room.code} 已停用，不能报修", field="room")
     call = None
     if d.call_id is not None:  # only a 报修 line, and only once
-        call = session.get(CallLog, d.call_id)
+        stmt = select(CallLog).where(CallLog.id == d.call_id)
+        if session.get_bind().dialect.name != "sqlite":
+            stmt = stmt.with_for_update()  # two counters converting the same line
+        call = session.scalars(stmt).first()
         if call is None:
             raise NotFoundError("找不到该来电记录")
         if call.kind != "repair":
             raise InvalidTransition("只有“报修”类来电记录可以转为维修派工单")
         if call.repair_ref:
             raise ConflictError(f"该来电记录已转为维修派工单 {call.repair_ref}")
+    now = utcnow()
+    # A line of the reception log was reported when the call came in, not when it was converted.
+    at = reported_at or (_aware(call.at) if call is not None else None) or now
+    if at.tzinfo is None:
+        raise ValidationError("时间缺少时区", field="reported_at")
+    if at > now + FUTURE_SLACK:
+        raise ValidationError("报修时间不能晚于现在", field="reported_at")
     if is_masked(d.contact):
         if call is not None and call.contact and mask_phone(call.contact) == d.contact:
             d = replace(d, contact=call.contact)
@@ -769,6 +781,57 @@ def create_order(session: Session, actor: Actor, data: RepairData,
     _event(session, actor, o, "create", "", str(RepairState.PENDING), note, at)
     audit.record(session, actor, "create", "repair", o.id, after=_snapshot(o),
                  summary=f"报修登记 {o.serial}（{d.category}）")
+    return _load_row(session, o.id)
+
+
+def update_intake(session: Session, actor: Actor, order_id: int, data: RepairData) -> RepairRow:
+    """修改报修信息 while the order is open: a wrong room, phone, category, urgency or 有偿 tick.
+
+    有偿 → 无偿 only before a quote; the report time and the linked call stay."""
+    require(actor, Perm.HANDLE_REPAIRS)
+    o = _get(session, order_id, lock=True)
+    if o.state not in OPEN_STATES:
+        raise InvalidTransition(f"维修派工单 {o.serial} 已{STATE_LABELS[RepairState(o.state)]}，报修信息不能再修改",
+                                action="update", state=o.state)
+    d = clean_repair(data)
+    if errors := repair_problems(d):
+        raise ValidationError(errors=errors)
+    if d.category != o.category and d.category not in categories(session):
+        raise ValidationError(f"“{d.category}”不在报修类别设置中", field="category")
+    if d.room_id is None:
+        d = replace(d, room_id=session.scalar(select(Room.id).where(Room.code == d.room_code)))
+        if d.room_id is None:
+            raise ValidationError(f"找不到房号或公共区域 {d.room_code}", field="room")
+    room = session.get(Room, d.room_id)
+    if room is None:
+        raise ValidationError("找不到该房屋", field="room")
+    if d.room_id != o.room_id and not room.active:
+        raise ValidationError(f"{room.code} 已停用，不能报修", field="room")
+    if o.paid and not d.paid and o.quote_amount is not None:
+        raise ValidationError(f"已报价 ¥{o.quote_amount:,.2f}，不能改为无偿；业主不同意费用时请取消此单",
+                              field="paid")
+    if is_masked(d.contact):
+        if mask_phone(o.contact) == d.contact:
+            d = replace(d, contact=o.contact)
+        else:
+            d = replace(d, contact=_unmask_contact(session, d.room_id, d.contact))
+        if p := phone_problem(d.contact):
+            raise ValidationError(p, field="contact")
+    before = _snapshot(o)
+    o.channel, o.reporter, o.contact, o.room_id = str(d.channel), d.reporter, d.contact, d.room_id
+    o.location, o.category, o.content, o.urgency = d.location, d.category, d.content, str(d.urgency)
+    o.paid, o.preferred_time, o.updated_by = d.paid, d.preferred_time, actor.username
+    b, a = audit.diff(before, _snapshot(o))
+    if not a:
+        return _load_row(session, o.id)
+    names = {"channel": "报修方式", "reporter": "报修人", "contact": "联系电话", "room_id": "房号",
+             "location": "具体位置", "category": "报修类别", "content": "报修内容", "urgency": "紧急程度",
+             "paid": "收费", "preferred_time": "预约时间"}
+    note = "修改" + "、".join(names.get(k, k) for k in a)
+    _event(session, actor, o, "update", o.state, o.state, note, utcnow())
+    audit.record(session, actor, "update", "repair", o.id, before=b, after=a,
+                 summary=f"维修派工单 {o.serial}：{note}")
+    session.flush()
     return _load_row(session, o.id)
 
 
@@ -1021,11 +1084,18 @@ def mark_called_back(session: Session, actor: Actor, order_id: int, note: str = 
 def archive(session: Session, actor: Actor, order_id: int, note: str = "", at: datetime | None = None) -> RepairRow:
     """归档: the signed slip is back at the counter and filed (§六7)."""
     _require_for(actor, Action.ARCHIVE)
+
     def change(o: RepairOrder, when: datetime) -> None:
+        if o.state == RepairState.DONE:
+            open_cb = session.scalar(select(func.count()).select_from(Callback).where(
+                Callback.source == "repair", Callback.source_id == o.id, Callback.state != "cancelled"))
+            if open_cb:
+                raise InvalidTransition(f"维修派工单 {o.serial} 还没有回访：请先在“走访回访”中记录回访，再归档",
+                                        action="archive", state=o.state)
         o.archived_at = when
 
     return _apply(session, actor, order_id, Action.ARCHIVE, note.strip() or "派工单已交回客服中心存档", at,
-                  change, not_before=lambda o: o.called_back_at, what="归档时间")
+                  change, not_before=lambda o: o.called_back_at or o.completed_at, what="归档时间")
 
 
 def send_back(session: Session, actor: Actor, order_id: int, reason: str, at: datetime | None = None) -> RepairRow:
@@ -1078,7 +1148,8 @@ def reopen(session: Session, actor: Actor, order_id: int, reason: str, urgency: 
     Returns the new order; the old one keeps its state and shows the link."""
     _require_for(actor, Action.REOPEN)
     reason = _require_text(reason, "reason", "请填写返修的原因（业主不满意之处）")
-    d = order_detail(session, actor, order_id, reveal=False, _audit_reveal=False)
+    _get(session, order_id, lock=True)  # (PostgreSQL: one 返修 at a time)
+    d = order_detail(session, actor, order_id, reveal=False, audit_reveal=False)
     if not d.can_reopen:
         if d.row.state not in FINISHED_STATES:
             raise InvalidTransition(f"维修派工单 {d.row.serial} 当前为“{d.row.state_label}”，不能返修",
@@ -1208,11 +1279,11 @@ def engineers(session: Session, actor: Actor, day: date | None = None) -> list[E
 
 
 def order_detail(session: Session, actor: Actor, order_id: int, reveal: bool = False,
-                 _audit_reveal: bool = True) -> RepairDetail:
+                 audit_reveal: bool = True) -> RepairDetail:
     require(actor, Perm.HANDLE_REPAIRS)
     show = reveal and actor.can(Perm.REVEAL_PHONE)
     row = _load_row(session, order_id, show_phone=show)
-    if show and _audit_reveal:
+    if show and audit_reveal:
         audit.record(session, actor, "reveal", "repair", order_id, summary=f"查看维修派工单 {row.serial} 的完整联系电话")
     events = [RepairEventRow(e.id, e.at, e.username, display or "", e.action, e.from_state, e.to_state,
                              eng or "", e.note)
@@ -1284,7 +1355,7 @@ def repair_slip(session: Session, actor: Actor, order_id: int, two_copies: bool 
     from app.slips import Field, SlipSpec, TextBlock
 
     # The engineer phones the owner before going: roles that may see phones print the full number.
-    r = order_detail(session, actor, order_id, reveal=actor.can(Perm.REVEAL_PHONE), _audit_reveal=False).row
+    r = order_detail(session, actor, order_id, reveal=actor.can(Perm.REVEAL_PHONE), audit_reveal=False).row
     blank_time = "____月____日 ____时____分"
 
     def when(value: datetime | None) -> str:

@@ -349,7 +349,9 @@ class RepairOrder(Tracked, Base):
                       Index("ix_repair_orders_category_reported", "category", "reported_at"),
                       Index("ix_repair_orders_engineer_state", "engineer_id", "state"),
                       Index("ix_repair_orders_room_reported", "room_id", "reported_at"),
-                      Index("ix_repair_orders_dispatched", "dispatched_at"))
+                      Index("ix_repair_orders_dispatched", "dispatched_at"),
+                      Index("ix_repair_orders_engineer_reported", "engineer_id", "reported_at"),
+                      Index("ix_repair_orders_follow_up_of", "follow_up_of_id"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     serial: Mapped[str] = mapped_column(String(32), unique=True)
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
@@ -391,6 +393,7 @@ class RepairEvent(Base):
     """One step of a repair order's timeline: who, when, what, note."""
 
     __tablename__ = "repair_events"
+    __table_args__ = (Index("ix_repair_events_at", "at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("repair_orders.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())

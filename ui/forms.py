@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -79,6 +79,7 @@ class FormDialog(QDialog):
             w.textChanged.connect(self.revalidate)
         elif isinstance(w, QPlainTextEdit):
             w.textChanged.connect(self.revalidate)
+            w.installEventFilter(self)  # Ctrl+Enter saves from inside a multi-line field
         elif isinstance(w, QComboBox):
             w.currentIndexChanged.connect(self.revalidate)
         elif isinstance(w, QCheckBox):
@@ -145,6 +146,14 @@ class FormDialog(QDialog):
                 dialogs.show_app_error(self, e)
             return
         self.accept()
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt override
+        if (isinstance(obj, QPlainTextEdit) and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self._on_accept()
+            return True
+        return super().eventFilter(obj, event)
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(

@@ -118,4 +118,5 @@ KNOWN = [
     QT_TRANSLATE_NOOP("labels", "返修"),
     QT_TRANSLATE_NOOP("labels", "报修登记"),
     QT_TRANSLATE_NOOP("labels", "返修单已建"),
+    QT_TRANSLATE_NOOP("labels", "修改报修信息"),
 ]

@@ -138,6 +138,13 @@ class SlipPrinter(QObject):
         self.open_preview()
 
     # ------------------------------------------------------------- preview
+    def _layout_key(self) -> str:
+        """The paper is remembered per slip and layout: one 维修派工单 on A5 and two copies on one A4
+        are printed on different paper."""
+        assert self.job is not None
+        kind = self.job.spec.kind
+        return f"{kind}-2" if any(sp.two_copies for sp in self.specs()) else kind
+
     def _printer(self) -> QPrinter:
         assert self.job is not None
         kind = self.job.spec.kind
@@ -148,7 +155,7 @@ class SlipPrinter(QObject):
         spec = self.job.spec
         a4 = any(sp.two_copies or sp.page == "A4" for sp in self.specs())
         size = QPageSize.PageSizeId.A4 if a4 else QPageSize.PageSizeId.A5
-        saved = self.settings.value(f"print/{kind}/paper", "")
+        saved = self.settings.value(f"print/{self._layout_key()}/paper", "")
         if saved:
             size = QPageSize.PageSizeId(int(saved))
         printer.setPageSize(QPageSize(size))
@@ -185,7 +192,7 @@ class SlipPrinter(QObject):
         assert self.job is not None
         kind = self.job.spec.kind
         self.settings.setValue(f"print/{kind}/printer", printer.printerName())
-        self.settings.setValue(f"print/{kind}/paper", int(printer.pageLayout().pageSize().id().value))
+        self.settings.setValue(f"print/{self._layout_key()}/paper", int(printer.pageLayout().pageSize().id().value))
         self._record("printer")
 
     def save_pdf(self) -> Path | None:
@@ -220,6 +227,18 @@ class SlipPrinter(QObject):
         self.printed.emit(output)
 
 
+def _status_warning(widget: QWidget) -> Callable[[str], None] | None:
+    """The main window's status-bar warning, also from inside a dialog (a dialog is its own window)."""
+    w: QWidget | None = widget
+    while w is not None:
+        top = w.window()
+        found = getattr(top, "show_warning", None)
+        if found is not None:
+            return found
+        w = top.parentWidget()
+    return None
+
+
 def print_slip(panel: QWidget, ctx: AppContext, runner: Runner, build_spec: Callable[..., object],
                entity: str, entity_id: int) -> SlipPrinter:
     """Print a record's slip: `build_spec(session, actor, entity_id)` describes it, the engine does
@@ -227,9 +246,7 @@ def print_slip(panel: QWidget, ctx: AppContext, runner: Runner, build_spec: Call
     from app import printing
 
     printer = SlipPrinter(ctx, runner, panel)
-    show_warning = getattr(panel.window(), "show_warning", None)
-    if show_warning is not None:
-        printer.warning = show_warning
+    printer.warning = _status_warning(panel)
 
     def make_job() -> PrintJob:
         with ctx.tx() as s:
@@ -248,9 +265,7 @@ def print_slips(panel: QWidget, ctx: AppContext, runner: Runner, build_spec: Cal
     from app import printing
 
     printer = SlipPrinter(ctx, runner, panel)
-    show_warning = getattr(panel.window(), "show_warning", None)
-    if show_warning is not None:
-        printer.warning = show_warning
+    printer.warning = _status_warning(panel)
 
     def make_job() -> BatchJob:
         with ctx.tx() as s:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QCoreApplication, QDateTime, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -47,6 +47,29 @@ from ui.widgets import room_completer
 REFUSAL_STYLE = ERROR_STYLE + " font-weight: bold; font-size: 13px;"
 
 
+def duration_text(minutes: int | None) -> str:
+    """'45 分钟', '3 小时 20 分', '2 天 4 小时' (translated); '' for none."""
+    if minutes is None:
+        return ""
+    if minutes < 60:
+        return QCoreApplication.translate("repairs", "{m} 分钟").format(m=minutes)
+    if minutes < 24 * 60:
+        h, m = divmod(minutes, 60)
+        if m:
+            return QCoreApplication.translate("repairs", "{h} 小时 {m} 分").format(h=h, m=m)
+        return QCoreApplication.translate("repairs", "{h} 小时").format(h=h)
+    d, rest = divmod(minutes, 24 * 60)
+    if rest // 60:
+        return QCoreApplication.translate("repairs", "{d} 天 {h} 小时").format(d=d, h=rest // 60)
+    return QCoreApplication.translate("repairs", "{d} 天").format(d=d)
+
+
+def engineer_text(e: EngineerLoad) -> str:
+    """'李师傅（在手 3 单，今日派 2 单）' where the clerk picks whom to send."""
+    return QCoreApplication.translate("repairs", "{name}（在手 {open} 单，今日派 {today} 单）").format(
+        name=e.name, open=e.open_orders, today=e.dispatched_today)
+
+
 def sorted_engineers(items: list[EngineerLoad]) -> list[EngineerLoad]:
     """Least loaded first: fewest jobs in hand, then fewest given today, then by name."""
     return sorted(items, key=lambda e: (e.open_orders, e.dispatched_today, e.name, e.staff_id))
@@ -56,10 +79,11 @@ class RepairDialog(FormDialog):
     """报修登记: where, who, how to reach them, what is broken, how urgent, paid or not, when to come."""
 
     def __init__(self, ctx: AppContext, initial: RepairData | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("报修登记"), parent)
+                 parent: QWidget | None = None, order_id: int | None = None) -> None:
+        super().__init__(self.tr("修改报修信息") if order_id is not None else self.tr("报修登记"), parent)
         self.setMinimumWidth(600)
         self.ctx = ctx
+        self.order_id = order_id  # set: editing an open order (update_intake) instead of a new one
         self.call_id: int | None = None
         self._room_id: int | None = None
         self._room_people: list[tuple[str, str]] = []
@@ -126,6 +150,13 @@ class RepairDialog(FormDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: AppContext, initial: RepairData | None = None) -> RepairRow | None:
         dlg = cls(ctx, initial, parent)
+        return dlg.result_value if dlg.exec() else None
+
+    @classmethod
+    def edit(cls, parent: QWidget | None, ctx: AppContext, order_id: int) -> RepairRow | None:
+        """修改… an open order's intake (a wrong room, phone, category, urgency, 有偿 tick)."""
+        initial = ctx.query(repairs.repair_data, order_id)
+        dlg = cls(ctx, initial, parent, order_id=order_id)
         return dlg.result_value if dlg.exec() else None
 
     # ---------------------------------------------------------------- filling and reading
@@ -212,6 +243,8 @@ class RepairDialog(FormDialog):
 
     # ---------------------------------------------------------------- saving
     def save(self) -> RepairRow:
+        if self.order_id is not None:
+            return self.ctx.call(repairs.update_intake, self.order_id, self.data())
         return self.ctx.call(repairs.create_order, self.data())
 
 
@@ -349,7 +382,7 @@ class RepairActionDialog(FormDialog):
         for e in self.engineers:
             if e.staff_id == exclude:
                 continue
-            box.addItem(e.label, e.staff_id)
+            box.addItem(engineer_text(e), e.staff_id)
             if e.phone:
                 box.setItemData(box.count() - 1, e.phone, Qt.ItemDataRole.ToolTipRole)
         self.add_field("engineer", self.tr("维修人员"), box)

@@ -1772,6 +1772,10 @@ An offline workstation for property-management service centers.</translation>
         <translation>Log Repair Request</translation>
     </message>
     <message>
+        <source>修改报修信息</source>
+        <translation>Edit Repair Request</translation>
+    </message>
+    <message>
         <source>房号如 3-2-1201，公共区域如 公共-配电室</source>
         <translation>Room no., e.g. 3-2-1201; common areas e.g. 公共-配电室</translation>
     </message>
@@ -1913,6 +1917,14 @@ An offline workstation for property-management service centers.</translation>
     <message>
         <source>打印派工单…</source>
         <translation>Print Work Order…</translation>
+    </message>
+    <message>
+        <source>修改…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>修改未完工派工单的报修信息（房号、电话、类别、紧急程度、收费等）</source>
+        <translation>Edit the request of an unfinished work order (room, phone, category, urgency, charge …)</translation>
     </message>
     <message>
         <source>处理经过</source>
@@ -3624,6 +3636,10 @@ Saved data is not affected and you can keep working. If it happens again, send t
         <source>返修单已建</source>
         <translation>Rework Order Created</translation>
     </message>
+    <message>
+        <source>修改报修信息</source>
+        <translation>Edit Repair Request</translation>
+    </message>
 </context>
 <context>
     <name>launcher</name>
@@ -3670,6 +3686,33 @@ Backup time: {when}
 {aside}</source>
         <translation>Restored from the backup of {when}. The damaged file was kept as:
 {aside}</translation>
+    </message>
+</context>
+<context>
+    <name>repairs</name>
+    <message>
+        <source>{m} 分钟</source>
+        <translation>{m} min</translation>
+    </message>
+    <message>
+        <source>{h} 小时 {m} 分</source>
+        <translation>{h} h {m} min</translation>
+    </message>
+    <message>
+        <source>{h} 小时</source>
+        <translation>{h} h</translation>
+    </message>
+    <message>
+        <source>{d} 天 {h} 小时</source>
+        <translation>{d} d {h} h</translation>
+    </message>
+    <message>
+        <source>{d} 天</source>
+        <translation>{d} d</translation>
+    </message>
+    <message>
+        <source>{name}（在手 {open} 单，今日派 {today} 单）</source>
+        <translation>{name} ({open} open, {today} dispatched today)</translation>
     </message>
 </context>
 </TS>

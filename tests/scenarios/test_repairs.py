@@ -963,3 +963,58 @@ def test_contact_is_masked_unless_revealed_and_the_reveal_is_audited(any_db, w, 
         assert (entry.username, entry.entity, entry.entity_id, entry.summary) == (
             "zhang", "repair", str(o.id), f"查看维修派工单 {o.serial} 的完整联系电话")
         assert repairs.order_detail(s, assistant, o.id).events[0].note.startswith("来电报修")
+
+
+# ---------------------------------------------------------------- after the review
+
+
+def test_an_order_whose_callback_was_cancelled_is_archived_from_done(any_db, w, assistant, supervisor):
+    with any_db.Session.begin() as s:
+        o = drive(s, assistant, w, S.DONE)
+        with pytest.raises(InvalidTransition, match="还没有回访"):
+            repairs.archive(s, assistant, o.id)
+        assert not repairs.order_detail(s, assistant, o.id).can_archive
+    with any_db.Session.begin() as s:
+        cb = _repair_callbacks(s, o.id)[0]
+        callbacks.cancel_callback(s, supervisor, cb.id, "业主已搬走，联系不上")
+    with any_db.Session.begin() as s:
+        assert repairs.order_detail(s, assistant, o.id).can_archive
+        r = repairs.archive(s, assistant, o.id)
+        assert (r.state, r.called_back_at is None, r.archived_at is not None) == (S.ARCHIVED, True, True)
+
+
+def test_a_converted_call_keeps_the_time_it_came_in(any_db, w, assistant):
+    with any_db.Session.begin() as s:
+        line = calls.log_call(s, assistant, CallData(kind=CallKind.REPAIR, room_code="3-2-1201", caller_name="王芳",
+                                                     contact=PHONE, content="厨房水管爆裂",
+                                                     at=_now() - timedelta(hours=3)))
+    with any_db.Session.begin() as s:
+        o = repairs.order_from_call(s, assistant, line.id, "水", urgency=Urgency.EMERGENCY)
+        assert o.reported_at == _now() - timedelta(hours=3)
+        assert o.late_response  # 特急: 30 minutes, and three hours have passed since the call
+
+
+def test_the_intake_of_an_open_order_can_be_corrected(any_db, w, assistant, cashier):
+    with any_db.Session.begin() as s:
+        o = repairs.create_order(s, assistant, _data(w.room, paid=True))
+        with pytest.raises(PermissionDenied):
+            repairs.update_intake(s, cashier, o.id, _data(w.room))
+        r = repairs.update_intake(s, assistant, o.id, _data(w.room, paid=False, contact=MASKED, category="电",
+                                                             urgency=Urgency.URGENT))
+        assert (r.paid, r.category, r.urgency, r.contact) == (False, "电", Urgency.URGENT, MASKED)
+        assert s.get(RepairOrder, o.id).contact == PHONE  # the masked number stood for the stored one
+        ev = repairs.order_detail(s, assistant, o.id).events[-1]
+        assert (ev.action, ev.action_label, ev.note) == ("update", "修改报修信息", "修改报修类别、紧急程度、收费")
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.entity == "repair", AuditEntry.action == "update")).one()
+        assert "修改报修类别" in entry.summary
+        # Unchanged data: no entry at all.
+        repairs.update_intake(s, assistant, o.id, _data(w.room, paid=False, category="电", urgency=Urgency.URGENT))
+        assert len(repairs.order_detail(s, assistant, o.id).events) == 2
+        # A quoted job stays paid; a finished job is not edited any more.
+        p = drive(s, assistant, w, S.AWAITING_FEE)
+        with pytest.raises(ValidationError, match="不能改为无偿") as e:
+            repairs.update_intake(s, assistant, p.id, _data(w.room, paid=False))
+        assert e.value.field == "paid"
+        d = drive(s, assistant, w, S.DONE)
+        with pytest.raises(InvalidTransition, match="不能再修改"):
+            repairs.update_intake(s, assistant, d.id, _data(w.room))

@@ -430,3 +430,26 @@ def test_every_repairs_label_is_translatable():
               repairs.PAID_LABELS, repairs.ACTION_LABELS, repairs.EVENT_LABELS, callbacks.STATE_LABELS)
     missing = {v for t in tables for v in t.values()} - set(labels.KNOWN)
     assert not missing, f"add to ui/labels.py: {sorted(missing)}"
+
+
+def test_a_wrong_paid_tick_is_corrected_with_edit(qtbot, ctx, engineers, monkeypatch):
+    order = _order(ctx, paid=True)
+    panel = _panel(qtbot, ctx)
+    panel.open_order(order.id)
+    assert panel.edit_btn.isEnabled()
+    seen: list[RepairDialog] = []
+
+    def exec_(dlg: RepairDialog) -> int:
+        seen.append(dlg)
+        assert dlg.windowTitle() == "修改报修信息" and dlg.room.text() == "3-2-1201"
+        assert dlg.contact.text() == "13800138000"  # edit forms show what the role may see (decisions.md)
+        dlg.paid.setCurrentIndex(dlg.paid.findData(False))
+        qtbot.keyClick(dlg.preferred, Qt.Key.Key_Return)
+        return dlg.result()
+
+    monkeypatch.setattr(RepairDialog, "exec", exec_)
+    panel.edit_btn.click()
+    assert seen and seen[0].result() == seen[0].DialogCode.Accepted
+    assert panel.detail.row.paid is False and panel.detail.events[-1].action == "update"
+    with ctx.tx() as s:
+        assert repairs.order_detail(s, ctx.actor, order.id, reveal=True).row.contact == "13800138000"

@@ -44,7 +44,6 @@ from app.repairs import (
     RepairRow,
     RepairState,
     can,
-    minutes_text,
 )
 from app.roles import Perm
 from app.timeutil import fmt_local
@@ -53,7 +52,7 @@ from ui.bus import DataBus
 from ui.export import ExportButtons
 from ui.labels import label
 from ui.printing import SlipPrinter, print_slip
-from ui.repair_dialogs import RepairActionDialog, RepairDialog, sorted_engineers
+from ui.repair_dialogs import RepairActionDialog, RepairDialog, duration_text, sorted_engineers
 from ui.runner import Runner
 from ui.table_model import Column, RowTableModel
 from ui.widgets import fit_columns, list_and_card, set_completer_codes, setup_table
@@ -222,6 +221,10 @@ class RepairsPanel(QWidget):
         self.two_copies.setToolTip(self.tr("客服中心联和维修人员联印在一张 A4 纸上"))
         self.print_btn = QPushButton(self.tr("打印派工单…"))
         self.print_btn.setObjectName("print_slip")
+        self.edit_btn = QPushButton(self.tr("修改…"))
+        self.edit_btn.setObjectName("edit_order")
+        self.edit_btn.setToolTip(self.tr("修改未完工派工单的报修信息（房号、电话、类别、紧急程度、收费等）"))
+        self.edit_btn.setVisible(actor.can(Perm.HANDLE_REPAIRS))
         # The card sits under the board (every column of the board stays in sight): what the order
         # is and its buttons on the left, its full timeline on the right.
         facts = QWidget()
@@ -240,6 +243,7 @@ class RepairsPanel(QWidget):
         info.addWidget(scroll, 1)
         info.addLayout(grid)
         pr = QHBoxLayout()
+        pr.addWidget(self.edit_btn)
         pr.addStretch(1)
         pr.addWidget(self.two_copies)
         pr.addWidget(self.print_btn)
@@ -268,23 +272,25 @@ class RepairsPanel(QWidget):
         self.search.textChanged.connect(self._debounce.start)
         self.search.returnPressed.connect(self.on_search_enter)
         self.room.textChanged.connect(self._debounce.start)
-        self.category.currentIndexChanged.connect(self.refresh)
-        self.urgency.currentIndexChanged.connect(self.refresh)
-        self.engineer.currentIndexChanged.connect(self.refresh)
+        self.category.currentIndexChanged.connect(lambda *_: self.refresh())
+        self.urgency.currentIndexChanged.connect(lambda *_: self.refresh())
+        self.engineer.currentIndexChanged.connect(lambda *_: self.refresh())
         self.use_dates.toggled.connect(self._on_use_dates_toggled)
         self.date_from.dateChanged.connect(self._debounce.start)
         self.date_to.dateChanged.connect(self._debounce.start)
-        self.late_only.toggled.connect(self.refresh)
-        self.reveal.toggled.connect(self.refresh)
+        self.late_only.toggled.connect(lambda *_: self.refresh())
+        self.reveal.toggled.connect(lambda *_: self.refresh())
         self.chips.buttonClicked.connect(lambda _b: self.refresh())
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current)
         self.new_btn.clicked.connect(lambda: self.new_repair())
         self.batch_btn.clicked.connect(self.batch_print)
         self.print_btn.clicked.connect(self.print_order)
+        self.edit_btn.clicked.connect(self.edit_order)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.new_repair)
         bus.data_changed.connect(self._on_data_changed)
         self._fitted = False
+        self._revealed: set[int] = set()
         self._reload_lookups()
         self.refresh()
 
@@ -358,7 +364,8 @@ class RepairsPanel(QWidget):
             parts.append(self.tr("只看超时"))
         return "，".join(parts) or self.tr("全部派工单")
 
-    def refresh(self) -> None:
+    def refresh(self, loads: bool = False) -> None:
+        """Reload the list and the chips; `loads` also re-reads the engineers' loads (after a change)."""
         self._debounce.stop()
         q = self.query()
         selected = self.detail.row.id if self.detail else None
@@ -369,7 +376,8 @@ class RepairsPanel(QWidget):
         try:
             self.model.set_fetch(fetch)
             counts = self.ctx.query(repairs.state_counts, q)
-            self.engineer_loads = sorted_engineers(self.ctx.query(repairs.engineers))
+            if loads:
+                self.engineer_loads = sorted_engineers(self.ctx.query(repairs.engineers))
         except AppError as e:
             dialogs.show_app_error(self, e)
             return
@@ -408,8 +416,12 @@ class RepairsPanel(QWidget):
             self.empty_card.show()
             return
         reveal = self.reveal.isChecked() and self.can_reveal
+        first = reveal and order_id not in self._revealed  # one audit entry per order and screen
         try:
-            self.detail = self.ctx.call(repairs.order_detail, order_id, reveal=reveal, write=reveal)
+            self.detail = self.ctx.call(repairs.order_detail, order_id, reveal=reveal, audit_reveal=first,
+                                        write=first)
+            if first:
+                self._revealed.add(order_id)
         except AppError as e:
             dialogs.show_app_error(self, e)
             return
@@ -430,7 +442,7 @@ class RepairsPanel(QWidget):
                 name=r.engineer_name, when=fmt_local(r.dispatched_at)))
         if r.arrived_at is not None:
             lines.append(self.tr("到场：{when}（响应 {minutes}）").format(
-                when=fmt_local(r.arrived_at), minutes=minutes_text(r.response_minutes)))
+                when=fmt_local(r.arrived_at), minutes=duration_text(r.response_minutes)))
         if r.plan:
             lines.append(self.tr("维修方案：{plan}").format(plan=r.plan))
         if r.quote_amount is not None:
@@ -445,7 +457,7 @@ class RepairsPanel(QWidget):
             lines.append(fee)
         if r.completed_at is not None:
             lines.append(self.tr("完工：{when}（用时 {minutes}）；维修情况：{work}").format(
-                when=fmt_local(r.completed_at), minutes=minutes_text(r.completion_minutes), work=r.work_done))
+                when=fmt_local(r.completed_at), minutes=duration_text(r.completion_minutes), work=r.work_done))
             lines.append(self.tr("验收：{who} · {rating}").format(who=r.owner_signed_by,
                                                               rating=label(r.rating_label))
                          + (self.tr(" · 意见：{text}").format(text=r.owner_comment) if r.owner_comment else ""))
@@ -506,8 +518,11 @@ class RepairsPanel(QWidget):
             ok = r is not None and can(action, r.state, self.actor)
             if action == Action.REOPEN:
                 ok = ok and d is not None and d.can_reopen
+            if action == Action.ARCHIVE:  # after the callback, or when it was cancelled
+                ok = ok and d is not None and d.can_archive
             b.setEnabled(ok)
         self.print_btn.setEnabled(r is not None)
+        self.edit_btn.setEnabled(r is not None and r.is_open)
 
     def _row_color(self, r: RepairRow) -> QColor | None:
         if r.is_late:
@@ -593,11 +608,18 @@ class RepairsPanel(QWidget):
 
     def _select_after_write(self, order_id: int) -> None:
         self.detail = None
-        self.bus.notify("repair", "callback")
-        self.refresh()
+        self.bus.notify("repair", "callback")  # refreshes this board too (and the other tabs)
         self._select_row(order_id)
         if self.detail is None or self.detail.row.id != order_id:
             self.show_order(order_id)  # hidden by the filters: the card shows it all the same
+
+    def edit_order(self) -> RepairRow | None:
+        if self.detail is None or not self.detail.row.is_open:
+            return None
+        row = RepairDialog.edit(self, self.ctx, self.detail.row.id)
+        if row is not None:
+            self._select_after_write(row.id)
+        return row
 
     def print_order(self) -> SlipPrinter | None:
         if self.detail is None:
@@ -631,12 +653,12 @@ class RepairsPanel(QWidget):
         if entities & LOOKUPS_ON:
             self._reload_lookups()
         if entities & (REFRESH_ON | LOOKUPS_ON):
-            self.refresh()
+            self.refresh(loads=True)
 
     # ---------------------------------------------------------------- columns
     def _late_text(self, minutes: int | None, late: bool, cancelled: bool) -> str:
         if minutes is not None:
-            return self.tr("{time}（超时）").format(time=minutes_text(minutes)) if late else minutes_text(minutes)
+            return self.tr("{time}（超时）").format(time=duration_text(minutes)) if late else duration_text(minutes)
         return self.tr("超时") if late and not cancelled else ""
 
     def columns(self) -> list[Column[RepairRow]]:
