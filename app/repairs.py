@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import and_, case, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from app import audit, settings
@@ -1178,14 +1178,32 @@ def reopen(session: Session, actor: Actor, order_id: int, reason: str, urgency: 
 
 
 def _late_condition(limits: dict[Urgency, Threshold], now: datetime) -> Any:
-    parts = []
-    for u, t in limits.items():
-        parts.append(and_(RepairOrder.urgency == str(u), or_(
-            RepairOrder.response_minutes > t.response_minutes,
-            and_(RepairOrder.arrived_at.is_(None), RepairOrder.reported_at < now - t.response),
-            RepairOrder.completion_minutes > t.completion_hours * 60,
-            and_(RepairOrder.completed_at.is_(None), RepairOrder.reported_at < now - t.completion))))
-    return and_(RepairOrder.state != str(RepairState.CANCELLED), or_(*parts))
+    # One CASE on the urgency (not an OR of "urgency = u AND …"), so that SQLite does not turn the
+    # urgency indexes into a multi-index OR over every order (docs/performance.md, issue 6).
+    whens = [(RepairOrder.urgency == str(u), or_(
+        RepairOrder.response_minutes > t.response_minutes,
+        and_(RepairOrder.arrived_at.is_(None), RepairOrder.reported_at < now - t.response),
+        RepairOrder.completion_minutes > t.completion_hours * 60,
+        and_(RepairOrder.completed_at.is_(None), RepairOrder.reported_at < now - t.completion)))
+        for u, t in limits.items()]
+    return and_(RepairOrder.state != str(RepairState.CANCELLED), case(*whens, else_=false()))
+
+
+FTS_TABLE = "repair_orders_fts"  # SQLite FTS5 trigram index (migration 0005)
+FTS_MIN_CHARS = 3                # the trigram tokenizer finds nothing in shorter text
+FTS_DENSE = 2000                 # more hits than this: the newest-first LIKE scan fills a page sooner
+
+
+def _fts_hits(session: Session, t: str) -> list[int] | None:
+    """Ids of the orders whose serial, reporter, contact, content or location contain `t`, from the
+    trigram index; None when the index cannot help (short text, PostgreSQL, too many hits)."""
+    if len(t) < FTS_MIN_CHARS or session.get_bind().dialect.name != "sqlite":
+        return None
+    phrase = '"' + t.replace('"', '""') + '"'
+    found = list(session.scalars(select(text("rowid")).select_from(text(FTS_TABLE))
+                                 .where(text(f"{FTS_TABLE} MATCH :m")).params(m=phrase)
+                                 .limit(FTS_DENSE + 1)))
+    return found if len(found) <= FTS_DENSE else None
 
 
 def _escape(value: str) -> str:
@@ -1217,6 +1235,10 @@ def _filtered(stmt: Any, q: RepairQuery, session: Session, with_state: bool = Tr
         if SERIAL_RE.match(t.upper()):
             return stmt.where(RepairOrder.serial == t.upper())
         tcode, lt = _escape(clean_room_code(t)), _escape(t)
+        hits = _fts_hits(session, t)
+        if hits is not None:  # the trigram index named the few orders that contain the text
+            return stmt.where(or_(RepairOrder.id.in_(hits or [-1]), RepairOrder.room_id.in_(
+                select(Room.id).where(Room.code.like(f"{tcode}%", escape="\\")))))
         conds = [RepairOrder.serial.like(f"%{lt.upper()}%", escape="\\"),
                  RepairOrder.reporter.like(f"%{lt}%", escape="\\"),
                  RepairOrder.content.like(f"%{lt}%", escape="\\"),
@@ -1232,11 +1254,13 @@ def _filtered(stmt: Any, q: RepairQuery, session: Session, with_state: bool = Tr
 def search_orders(session: Session, actor: Actor, q: RepairQuery) -> list[RepairRow]:
     """The board: newest report first, paged."""
     require(actor, Perm.HANDLE_REPAIRS)
-    stmt = _filtered(_row_select(), q, session).order_by(RepairOrder.reported_at.desc(), RepairOrder.id.desc())
+    order = (RepairOrder.reported_at.desc(), RepairOrder.id.desc())
+    # The page's ids first (SQLite sorts small index entries, not whole rows), then those orders.
+    ids = _filtered(select(RepairOrder.id), q, session).order_by(*order).offset(q.offset).limit(q.limit)
+    stmt = _row_select().where(RepairOrder.id.in_(ids)).order_by(*order)
     show = q.reveal and actor.can(Perm.REVEAL_PHONE)
     limits, now = thresholds(session), utcnow()
-    return [_row(*r, limits=limits, now=now, show_phone=show)
-            for r in session.execute(stmt.offset(q.offset).limit(q.limit))]
+    return [_row(*r, limits=limits, now=now, show_phone=show) for r in session.execute(stmt)]
 
 
 def state_counts(session: Session, actor: Actor, q: RepairQuery | None = None) -> dict[RepairState, int]:

@@ -120,7 +120,8 @@ def test_intake_by_keyboard_then_dispatch_to_the_least_loaded_engineer(qtbot, ct
     row = panel.new_repair()
     assert row is not None and row.state == RepairState.PENDING
     assert panel.detail is not None and panel.detail.row.id == row.id
-    assert panel.model.rowCount() == 2 and "待派工 1" in panel.chip_buttons[RepairState.PENDING].text()
+    assert panel.model.rowCount() == 2
+    qtbot.waitUntil(lambda: "待派工 1" in panel.chip_buttons[RepairState.PENDING].text())  # just after the list
     with ctx.read() as s:
         stored = repairs.repair_data(s, ctx.actor, row.id)
     assert (stored.reporter, stored.contact, stored.location, stored.category) == ("王芳", "13800138000", "厨房", "水")

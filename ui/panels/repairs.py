@@ -291,6 +291,11 @@ class RepairsPanel(QWidget):
         bus.data_changed.connect(self._on_data_changed)
         self._fitted = False
         self._revealed: set[int] = set()
+        self._counts_query: RepairQuery | None = None
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(0)
+        self._counts_timer.timeout.connect(self.fill_counts)
         self._reload_lookups()
         self.refresh()
 
@@ -375,16 +380,16 @@ class RepairsPanel(QWidget):
 
         try:
             self.model.set_fetch(fetch)
-            counts = self.ctx.query(repairs.state_counts, q)
             if loads:
                 self.engineer_loads = sorted_engineers(self.ctx.query(repairs.engineers))
         except AppError as e:
             dialogs.show_app_error(self, e)
             return
         self._show_loads()
-        self.chip_buttons[None].setText(self.tr("全部 {n}").format(n=sum(counts.values())))
-        for state, n in counts.items():
-            self.chip_buttons[state].setText(self.tr("{label} {n}").format(label=label(STATE_LABELS[state]), n=n))
+        # The list first; the chip counts right after (on 200,000 orders some counts look at every
+        # order, and the clerk should not wait for them to see the list; docs/performance.md).
+        self._counts_query = q
+        self._counts_timer.start()
         n = self.model.rowCount()
         if n and not self._fitted:  # once, on the first rows: later the clerk's own widths stay
             fit_columns(self.table, minimum=48, maximum=260)
@@ -400,6 +405,19 @@ class RepairsPanel(QWidget):
                     self.show_order(selected)
                 return
         self.show_order(None)
+
+    def fill_counts(self) -> None:
+        """The state chips' counts under the current filters (run just after the list is shown)."""
+        self._counts_timer.stop()
+        q = self._counts_query if self._counts_query is not None else self.query()
+        try:
+            counts = self.ctx.query(repairs.state_counts, q)
+        except AppError as e:
+            dialogs.show_app_error(self, e)
+            return
+        self.chip_buttons[None].setText(self.tr("全部 {n}").format(n=sum(counts.values())))
+        for state, n in counts.items():
+            self.chip_buttons[state].setText(self.tr("{label} {n}").format(label=label(STATE_LABELS[state]), n=n))
 
     def _select_row(self, order_id: int) -> bool:
         for i, r in enumerate(self.model.rows()):
