@@ -207,42 +207,15 @@ def allowed_actions(state: RepairState | str, actor: Actor | None) -> list[Actio
 
 
 def categories(session: Session) -> list[str]:
-    raw = settings.get_value(session, CATEGORIES_KEY)
-    if raw:
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            value = None
-        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-            return value
-    return list(DEFAULT_CATEGORIES)
+    return settings.get_list(session, CATEGORIES_KEY, DEFAULT_CATEGORIES)
 
 
 def category_problems(items: list[str]) -> dict[str, str]:
-    cleaned = [normalize_text(c) for c in items]
-    if not [c for c in cleaned if c]:
-        return {"repair_categories": "至少需要一个报修类别"}
-    if any(not c for c in cleaned):
-        return {"repair_categories": "报修类别不能为空"}
-    if any(len(c) > 32 for c in cleaned):
-        return {"repair_categories": "报修类别名称不能超过32个字"}
-    dupes = sorted({c for c in cleaned if cleaned.count(c) > 1})
-    if dupes:
-        return {"repair_categories": f"报修类别重复：{'、'.join(dupes)}"}
-    return {}
+    return settings.list_problems(items, "repair_categories", "报修类别")
 
 
 def save_categories(session: Session, actor: Actor, items: list[str]) -> list[str]:
-    require(actor, Perm.EDIT_SETTINGS)
-    if errors := category_problems(items):
-        raise ValidationError(errors=errors)
-    new = [normalize_text(c) for c in items]
-    old = categories(session)
-    if new != old:
-        settings.set_value(session, CATEGORIES_KEY, json.dumps(new, ensure_ascii=False))
-        audit.record(session, actor, "update", "settings", CATEGORIES_KEY, before={"categories": old},
-                     after={"categories": new}, summary="修改报修类别")
-    return new
+    return settings.save_list(session, actor, CATEGORIES_KEY, items, DEFAULT_CATEGORIES, "repair_categories", "报修类别")
 
 
 def thresholds(session: Session) -> dict[Urgency, Threshold]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, fields, replace
 
 from sqlalchemy import select
@@ -89,3 +90,49 @@ def set_value(session: Session, key: str, value: str) -> None:
 def get_value(session: Session, key: str, default: str = "") -> str:
     row = session.get(Setting, key)
     return row.value if row is not None else default
+
+
+# ---------------------------------------------------------------- named lists (categories …)
+
+
+def get_list(session: Session, key: str, default: list[str]) -> list[str]:
+    """A list of names kept as JSON under `key` (e.g. the complaint or repair categories)."""
+    raw = get_value(session, key)
+    if raw:
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = None
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return value
+    return list(default)
+
+
+def list_problems(items: list[str], field: str, what: str) -> dict[str, str]:
+    """What is wrong with a list of names typed one per line, in the clerk's words (`what`: 投诉类别)."""
+    cleaned = [normalize_text(c) for c in items]
+    if not [c for c in cleaned if c]:
+        return {field: f"至少需要一个{what}"}
+    if any(not c for c in cleaned):
+        return {field: f"{what}不能为空"}
+    if any(len(c) > 32 for c in cleaned):
+        return {field: f"{what}名称不能超过32个字"}
+    dupes = sorted({c for c in cleaned if cleaned.count(c) > 1})
+    if dupes:
+        return {field: f"{what}重复：{'、'.join(dupes)}"}
+    return {}
+
+
+def save_list(session: Session, actor: Actor, key: str, items: list[str], default: list[str], field: str,
+              what: str) -> list[str]:
+    """Save a list of names (settings permission; audited when it changed)."""
+    require(actor, Perm.EDIT_SETTINGS)
+    if errors := list_problems(items, field, what):
+        raise ValidationError(errors=errors)
+    new = [normalize_text(c) for c in items]
+    old = get_list(session, key, default)
+    if new != old:
+        set_value(session, key, json.dumps(new, ensure_ascii=False))
+        audit.record(session, actor, "update", "settings", key, before={"categories": old},
+                     after={"categories": new}, summary=f"修改{what}")
+    return new
