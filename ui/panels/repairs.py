@@ -294,7 +294,7 @@ class RepairsPanel(QWidget):
         self._counts_query: RepairQuery | None = None
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
-        self._counts_timer.setInterval(0)
+        self._counts_timer.setInterval(40)  # after the list has been painted
         self._counts_timer.timeout.connect(self.fill_counts)
         self._reload_lookups()
         self.refresh()
