@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -39,6 +40,15 @@ def all_empty(report: MonthReport) -> bool:
 
 # ------------------------------------------------------------------------------------------ Excel
 
+def _decimal_format(value: Any) -> str:
+    """As many places as the Decimal carries (hours to one decimal show "3.1", not "3.10")."""
+    places = 2
+    if isinstance(value, Decimal):
+        exp = value.as_tuple().exponent
+        places = -exp if isinstance(exp, int) and exp < 0 else 0
+    return "0." + "0" * places if places else "0"
+
+
 def _set(ws: Any, row: int, col: int, value: Any, kind: ColKind = ColKind.TEXT, **style: Any) -> Any:
     c = ws.cell(row=row, column=col)
     if isinstance(value, str) or kind in (ColKind.TEXT, ColKind.CODE):
@@ -52,7 +62,7 @@ def _set(ws: Any, row: int, col: int, value: Any, kind: ColKind = ColKind.TEXT, 
         elif kind == ColKind.DATE:
             c.number_format = "yyyy-mm-dd"
         elif kind == ColKind.DECIMAL:
-            c.number_format = "0.00"
+            c.number_format = _decimal_format(value)
         elif kind == ColKind.DATETIME:
             c.number_format = "yyyy-mm-dd hh:mm"
     for k, v in style.items():

@@ -233,6 +233,8 @@ def test_month_figures_are_exact(any_db, supervisor, assistant, tmp_path):
     assert "张工" in cells and "GC-001" in cells and b.serial["H"] in cells
     money = next(c for row in ws.iter_rows() for c in row if c.value == 150 and c.number_format != "General")
     assert "¥" in money.number_format
+    p90 = next(r for r in wb["汇总"].iter_rows(min_row=5) if r[1].value == "完工时间 P90（小时）")[2]
+    assert p90.number_format == "0.0"  # hours to one decimal, as the section computes them
     text = pdf_text(pdf)
     for words in (TITLE, "各类别报修数", "每日报修数", "到场时间（报修到首次到场，小时）", "P90", b.serial["F"],
                   "月末仍未到场", "¥150.00", "最近秩法"):
