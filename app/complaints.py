@@ -13,11 +13,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app import audit, settings
 from app.errors import ConflictError, InvalidTransition, NotFoundError, StorageError, ValidationError
+from app.records import next_serial, unmask_room_phone
 from app.roles import Actor, Perm, require
 from app.timeutil import fmt_local, local_day_bounds, to_local
 from app.validation import canonical_phone, clean_room_code, mask_phone, normalize_text, phone_problem
@@ -28,8 +29,6 @@ from db.models import (
     Department,
     Evidence,
     MonthNote,
-    Occupant,
-    Person,
     Room,
     Staff,
     User,
@@ -461,16 +460,6 @@ def _snapshot(c: Complaint) -> dict[str, Any]:
 # ---------------------------------------------------------------- intake
 
 
-def _next_serial(session: Session, year: int) -> str:
-    """TS-YYYY-NNNNNN, counted per year inside the write transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_SERIAL_LOCK})
-    prefix = f"{SERIAL_PREFIX}{year}-"
-    last = session.scalar(select(func.max(Complaint.serial)).where(Complaint.serial.like(f"{prefix}%")))
-    n = int(last[len(prefix):]) + 1 if last else 1
-    return f"{prefix}{n:06d}"
-
-
 def earlier_similar(session: Session, room_id: int | None, category: str, at: datetime | None = None,
                     exclude_id: int | None = None) -> list[ComplaintRow]:
     """Complaints from the same room and category in the repeat window before `at`, newest first."""
@@ -517,7 +506,7 @@ def create_complaint(session: Session, actor: Actor, data: ComplaintData,
         if call is not None and call.contact and mask_phone(call.contact) == d.contact:
             d = replace(d, contact=call.contact)
         else:
-            d = replace(d, contact=_unmask_contact(session, d.room_id, d.contact))
+            d = replace(d, contact=unmask_room_phone(session, d.room_id, d.contact))
     dept = d.department_code
     if d.staff_id is not None:
         staff = session.get(Staff, d.staff_id)
@@ -530,7 +519,7 @@ def create_complaint(session: Session, actor: Actor, data: ComplaintData,
     local = to_local(at)
     assert local is not None
     c = Complaint(
-        serial=_next_serial(session, local.year), received_at=at, channel=str(d.channel),
+        serial=next_serial(session, Complaint.serial, SERIAL_PREFIX, local.year, _PG_SERIAL_LOCK), received_at=at, channel=str(d.channel),
         complainant=d.complainant, contact=d.contact, room_id=d.room_id, category=d.category,
         department_code=dept, staff_id=d.staff_id, severity=str(d.severity), details=d.details,
         state=str(ComplaintState.RECEIVED), apology_needed=d.severity == Severity.SERIOUS,
@@ -549,18 +538,6 @@ def create_complaint(session: Session, actor: Actor, data: ComplaintData,
     audit.record(session, actor, "create", "complaint", c.id, after=_snapshot(c),
                  summary=f"受理投诉 {c.serial}（{d.category}）")
     return _load_row(session, c.id)
-
-
-def _unmask_contact(session: Session, room_id: int | None, masked: str) -> str:
-    """The full phone of the room's person whose masked phone the form showed."""
-    if room_id is not None:
-        for phone, phone2 in session.execute(
-                select(Person.phone, Person.phone2).join(Occupant, Occupant.person_id == Person.id)
-                .where(Occupant.room_id == room_id, Occupant.active.is_(True))):
-            for p in (phone, phone2):
-                if p and mask_phone(p) == masked:
-                    return str(p)
-    raise ValidationError("请填写完整的联系电话", field="contact")
 
 
 def _event(session: Session, actor: Actor, c: Complaint, action: str, from_state: str, to_state: str,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app import audit, settings
 from app.errors import ConflictError, InvalidTransition, NotFoundError, ValidationError
+from app.records import next_serial, unmask_room_phone
 from app.roles import Actor, Perm, require
 from app.timeutil import fmt_local, local_day_bounds, to_local
 from app.validation import (
@@ -29,8 +30,6 @@ from db.models import (
     Callback,
     CallLog,
     Department,
-    Occupant,
-    Person,
     RepairEvent,
     RepairOrder,
     Room,
@@ -658,30 +657,6 @@ def _snapshot_workflow(o: RepairOrder) -> dict[str, Any]:
 # ---------------------------------------------------------------- intake
 
 
-def _next_serial(session: Session, year: int) -> str:
-    """WX-YYYY-NNNNNN, counted per year inside the write transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_SERIAL_LOCK})
-    prefix = f"{SERIAL_PREFIX}{year}-"
-    # A range on the unique index (LIKE is case-insensitive in SQLite and would scan).
-    last = session.scalar(select(func.max(RepairOrder.serial)).where(
-        RepairOrder.serial >= prefix, RepairOrder.serial < f"{prefix}~"))
-    n = int(last[len(prefix):]) + 1 if last else 1
-    return f"{prefix}{n:06d}"
-
-
-def _unmask_contact(session: Session, room_id: int | None, masked: str) -> str:
-    """The full phone of the room's person whose masked phone the form showed."""
-    if room_id is not None:
-        for phone, phone2 in session.execute(
-                select(Person.phone, Person.phone2).join(Occupant, Occupant.person_id == Person.id)
-                .where(Occupant.room_id == room_id, Occupant.active.is_(True))):
-            for p in (phone, phone2):
-                if p and mask_phone(p) == masked:
-                    return str(p)
-    raise ValidationError("请填写完整的联系电话", field="contact")
-
-
 def _event(session: Session, actor: Actor, o: RepairOrder, action: str, from_state: str, to_state: str,
            note: str, at: datetime, engineer_id: int | None = None) -> None:
     session.add(RepairEvent(order_id=o.id, at=at, username=actor.username, action=action,
@@ -731,13 +706,13 @@ def create_order(session: Session, actor: Actor, data: RepairData,
         if call is not None and call.contact and mask_phone(call.contact) == d.contact:
             d = replace(d, contact=call.contact)
         else:
-            d = replace(d, contact=_unmask_contact(session, d.room_id, d.contact))
+            d = replace(d, contact=unmask_room_phone(session, d.room_id, d.contact))
         if p := phone_problem(d.contact):
             raise ValidationError(p, field="contact")
     local = to_local(at)
     assert local is not None
     o = RepairOrder(
-        serial=_next_serial(session, local.year), reported_at=at, channel=str(d.channel),
+        serial=next_serial(session, RepairOrder.serial, SERIAL_PREFIX, local.year, _PG_SERIAL_LOCK), reported_at=at, channel=str(d.channel),
         reporter=d.reporter, contact=d.contact, room_id=d.room_id, location=d.location,
         category=d.category, content=d.content, urgency=str(d.urgency), paid=d.paid,
         preferred_time=d.preferred_time, state=str(RepairState.PENDING), call_id=d.call_id,
@@ -787,7 +762,7 @@ def update_intake(session: Session, actor: Actor, order_id: int, data: RepairDat
         if mask_phone(o.contact) == d.contact:
             d = replace(d, contact=o.contact)
         else:
-            d = replace(d, contact=_unmask_contact(session, d.room_id, d.contact))
+            d = replace(d, contact=unmask_room_phone(session, d.room_id, d.contact))
         if p := phone_problem(d.contact):
             raise ValidationError(p, field="contact")
     before = _snapshot(o)
