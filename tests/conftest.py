@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections.abc import Iterator
@@ -17,6 +18,19 @@ from app.roles import Actor, Role
 from db import migrate
 from db.engine import Database, make_database
 from tests.pg import BACKENDS, pg_database
+from ui.gc_guard import collect_if_due
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # As in the app (ui/gc_guard.py): the collector never runs on a worker thread, where freeing a
+    # Qt widget left over from an earlier test kills the process. It runs between tests instead.
+    gc.disable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_main_thread() -> Iterator[None]:
+    yield
+    collect_if_due()
 
 
 @pytest.fixture(scope="session")
