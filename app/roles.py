@@ -41,6 +41,9 @@ class Perm(StrEnum):
     DO_CALLBACKS = "do_callbacks"            # record a callback
     PLAN_CALLBACKS = "plan_callbacks"        # adjust the monthly periodic plan
     HANDLE_REPAIRS = "handle_repairs"        # repair intake, dispatch, progress, archive, cancel
+    HANDLE_KEYS = "handle_keys"              # key acceptance, deposits, loans, returns, handovers, counts
+    APPROVE_KEYS = "approve_keys"            # lost/damaged keys: 补配 or 换锁; archive old key records
+    SETUP_CABINETS = "setup_cabinets"        # cabinets, hooks, bulk key creation
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -48,16 +51,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         Perm.VIEW_ROOMS, Perm.EDIT_ROOMS, Perm.IMPORT_ROSTER, Perm.REVEAL_PHONE, Perm.REVEAL_ID,
         Perm.EDIT_STAFF, Perm.VIEW_AUDIT, Perm.EDIT_SETTINGS, Perm.BACKUP, Perm.EXPORT_MONTH,
         Perm.LOG_CALLS, Perm.DECIDE_SUGGESTIONS, Perm.HANDLE_COMPLAINTS, Perm.APPROVE_COMPLAINTS,
-        Perm.DO_CALLBACKS, Perm.PLAN_CALLBACKS, Perm.HANDLE_REPAIRS,
+        Perm.DO_CALLBACKS, Perm.PLAN_CALLBACKS, Perm.HANDLE_REPAIRS, Perm.HANDLE_KEYS, Perm.APPROVE_KEYS,
+        Perm.SETUP_CABINETS,
     }),
     Role.ASSISTANT: frozenset({
         Perm.VIEW_ROOMS, Perm.EDIT_ROOMS, Perm.IMPORT_ROSTER, Perm.REVEAL_PHONE, Perm.BACKUP,
         Perm.EXPORT_MONTH, Perm.LOG_CALLS, Perm.HANDLE_COMPLAINTS, Perm.DO_CALLBACKS, Perm.HANDLE_REPAIRS,
+        Perm.HANDLE_KEYS,
     }),
     Role.CASHIER: frozenset({Perm.VIEW_ROOMS, Perm.REVEAL_PHONE, Perm.BACKUP, Perm.LOG_CALLS}),
     Role.ADMIN: frozenset({
         Perm.VIEW_ROOMS, Perm.EDIT_STAFF, Perm.VIEW_AUDIT, Perm.EDIT_SETTINGS, Perm.MANAGE_USERS,
-        Perm.BACKUP, Perm.RESTORE,
+        Perm.BACKUP, Perm.RESTORE, Perm.SETUP_CABINETS,
     }),
 }
 

@@ -409,3 +409,246 @@ class RepairEvent(Base):
     to_state: Mapped[str] = mapped_column(String(16), default="")
     engineer_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+# ---------------------------------------------------------------- keys (钥匙领用分发, §三)
+
+
+class KeyCabinet(Tracked, Base):
+    """A key cabinet as the clerk sees it: rows × columns of hooks."""
+
+    __tablename__ = "key_cabinets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    rows: Mapped[int] = mapped_column(Integer)
+    cols: Mapped[int] = mapped_column(Integer)
+    location: Mapped[str] = mapped_column(String(128), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class KeyHook(Base):
+    """One hook (钩位) of a cabinet, with the label stuck beside it."""
+
+    __tablename__ = "key_hooks"
+    __table_args__ = (UniqueConstraint("cabinet_id", "row", "col"), UniqueConstraint("cabinet_id", "label"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cabinet_id: Mapped[int] = mapped_column(ForeignKey("key_cabinets.id"), index=True)
+    row: Mapped[int] = mapped_column(Integer)
+    col: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(32))
+    label_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    label_checked_by: Mapped[str] = mapped_column(String(64), default="")
+    label_replaced: Mapped[bool] = mapped_column(Boolean, default=False)  # at the last check
+
+
+class Key(Tracked, Base):
+    """A key (钥匙) with its copies: number, what it opens, kind, state, hook. State codes in app/keys.py."""
+
+    __tablename__ = "keys"
+    __table_args__ = (Index("ix_keys_room_lock", "room_id", "lock_no"), Index("ix_keys_state", "state"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)   # 钥匙编号
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    copies: Mapped[int] = mapped_column(Integer, default=1)
+    lock_no: Mapped[int] = mapped_column(Integer, default=1)        # bumps at each lock change (换锁)
+    door: Mapped[str] = mapped_column(String(64), default="")       # which lock: 入户门, 单元门 …
+    state: Mapped[str] = mapped_column(String(16))
+    hook_id: Mapped[int | None] = mapped_column(ForeignKey("key_hooks.id"), nullable=True, unique=True)
+    home_hook_label: Mapped[str] = mapped_column(String(64), default="")  # where it hangs when back
+    note: Mapped[str] = mapped_column(Text, default="")
+    acceptance_id: Mapped[int | None] = mapped_column(ForeignKey("key_acceptances.id"), nullable=True)
+    deposit_id: Mapped[int | None] = mapped_column(ForeignKey("key_deposits.id"), nullable=True)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("keys.id"), nullable=True)
+
+
+class KeyEvent(Base):
+    """One line of a key's history: who, when, what, state change, note, and the record behind it."""
+
+    __tablename__ = "key_events"
+    __table_args__ = (Index("ix_key_events_at", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("keys.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str] = mapped_column(String(16), default="")
+    to_state: Mapped[str] = mapped_column(String(16), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    ref: Mapped[str] = mapped_column(String(32), default="")       # slip serial (JY-…, TC-…, YS-…)
+
+
+class KeyAcceptance(Tracked, Base):
+    """钥匙移交: keys taken over from a contractor, signed on 《钥匙验收记录表》."""
+
+    __tablename__ = "key_acceptances"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    serial: Mapped[str] = mapped_column(String(32), unique=True)
+    contractor_id: Mapped[int | None] = mapped_column(ForeignKey("contractors.id"), nullable=True)
+    company: Mapped[str] = mapped_column(String(128))
+    handed_by: Mapped[str] = mapped_column(String(64))              # 施工队交匙人
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class KeyDeposit(Tracked, Base):
+    """业主托存: a key left with the counter by an owner; given back only against a matching ID."""
+
+    __tablename__ = "key_deposits"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    serial: Mapped[str] = mapped_column(String(32), unique=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), nullable=True)
+    owner_name: Mapped[str] = mapped_column(String(64))
+    owner_id_number: Mapped[str] = mapped_column(String(32))
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    deposited_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="held")   # held / returned
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    returned_to: Mapped[str] = mapped_column(String(64), default="")
+    returned_to_id_number: Mapped[str] = mapped_column(String(32), default="")
+    returned_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class KeyDelegate(Base):
+    """A person the owner names to collect a deposited key (name, ID number, until when)."""
+
+    __tablename__ = "key_delegates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deposit_id: Mapped[int] = mapped_column(ForeignKey("key_deposits.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    id_number: Mapped[str] = mapped_column(String(32))
+    valid_until: Mapped[date] = mapped_column(Date)
+
+
+class KeyLoan(Tracked, Base):
+    """《钥匙借领确认单》: one borrower, one or more keys, due back by rule."""
+
+    __tablename__ = "key_loans"
+    __table_args__ = (Index("ix_key_loans_state_due", "state", "due_at"), Index("ix_key_loans_lent_at", "lent_at"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    serial: Mapped[str] = mapped_column(String(32), unique=True)
+    borrower_kind: Mapped[str] = mapped_column(String(16))          # staff / contractor / sales / owner
+    borrower_name: Mapped[str] = mapped_column(String(64))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    work_id: Mapped[str] = mapped_column(String(32), default="")
+    contractor_id: Mapped[int | None] = mapped_column(ForeignKey("contractors.id"), nullable=True)
+    company: Mapped[str] = mapped_column(String(128), default="")
+    permit_no: Mapped[str] = mapped_column(String(32), default="")
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), nullable=True)
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    escort_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    lent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(16), default="out")    # out / returned / short
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    returned_by: Mapped[str] = mapped_column(String(64), default="")   # who brought it back
+    received_by: Mapped[str] = mapped_column(String(64), default="")   # the clerk (接收人)
+    return_note: Mapped[str] = mapped_column(Text, default="")
+    reminders: Mapped[int] = mapped_column(Integer, default=0)
+    last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class KeyLoanItem(Base):
+    __tablename__ = "key_loan_items"
+    __table_args__ = (UniqueConstraint("loan_id", "key_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("key_loans.id"), index=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("keys.id"), index=True)
+    copies: Mapped[int] = mapped_column(Integer)
+    returned_copies: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class KeyReminder(Base):
+    """催还: one reminder to a borrower who is late."""
+
+    __tablename__ = "key_reminders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("key_loans.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    username: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(16))                  # phone / visit / message
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class KeyHandover(Tracked, Base):
+    """收房: keys handed to the owner (first decoration + official), or the second decoration key."""
+
+    __tablename__ = "key_handovers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    serial: Mapped[str] = mapped_column(String(32), unique=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))                    # move_in / second_decoration / deposit_return
+    recipient: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    permit_id: Mapped[int | None] = mapped_column(ForeignKey("decoration_permits.id"), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DecorationPermit(Tracked, Base):
+    """A room's decoration permit (装修手续) and whether its fees are marked paid."""
+
+    __tablename__ = "decoration_permits"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"), index=True)
+    permit_no: Mapped[str] = mapped_column(String(32), unique=True)
+    issued_on: Mapped[date] = mapped_column(Date)
+    fees_paid: Mapped[bool] = mapped_column(Boolean, default=False)
+    receipt_no: Mapped[str] = mapped_column(String(32), default="")
+    paid_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class KeyIncident(Tracked, Base):
+    """遗失/损坏: reported to the supervisor → owner's consent → 补配 or 换锁 (supervisor approves)."""
+
+    __tablename__ = "key_incidents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("keys.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))                    # lost / damaged
+    copies: Mapped[int] = mapped_column(Integer, default=1)
+    source: Mapped[str] = mapped_column(String(16), default="report")  # report / return / count
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reported_by: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text, default="")
+    loan_id: Mapped[int | None] = mapped_column(ForeignKey("key_loans.id"), nullable=True)
+    state: Mapped[str] = mapped_column(String(16), default="reported")  # reported / consented / resolved / declined
+    consent_by: Mapped[str] = mapped_column(String(64), default="")  # the owner who agreed
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    consent_note: Mapped[str] = mapped_column(Text, default="")
+    remedy: Mapped[str] = mapped_column(String(16), default="")      # recut / lock_change
+    approved_by: Mapped[str] = mapped_column(String(64), default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+
+
+class KeyCount(Tracked, Base):
+    """盘点: a walk of one cabinet hook by hook."""
+
+    __tablename__ = "key_counts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cabinet_id: Mapped[int] = mapped_column(ForeignKey("key_cabinets.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    counted_by: Mapped[str] = mapped_column(String(64))
+    expected: Mapped[int] = mapped_column(Integer, default=0)
+    present: Mapped[int] = mapped_column(Integer, default=0)
+    missing: Mapped[int] = mapped_column(Integer, default=0)
+    unexpected: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class KeyCountLine(Base):
+    __tablename__ = "key_count_lines"
+    __table_args__ = (UniqueConstraint("count_id", "hook_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count_id: Mapped[int] = mapped_column(ForeignKey("key_counts.id"), index=True)
+    hook_id: Mapped[int] = mapped_column(ForeignKey("key_hooks.id"))
+    key_id: Mapped[int | None] = mapped_column(ForeignKey("keys.id"), nullable=True)   # expected on the hook
+    result: Mapped[str] = mapped_column(String(16))   # present / missing / unexpected / empty
+    note: Mapped[str] = mapped_column(Text, default="")
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("key_incidents.id"), nullable=True)
