@@ -202,7 +202,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[KeyState], KeyState | None, Perm]] = {
     Action.RETURN: (frozenset({K.OUT}), K.IN, Perm.HANDLE_KEYS),
     Action.HAND_OVER: (frozenset({K.IN}), K.HANDED, Perm.HANDLE_KEYS),
     Action.GIVE_BACK: (frozenset({K.IN}), K.HANDED, Perm.HANDLE_KEYS),
-    Action.REPORT: (frozenset({K.IN, K.OUT}), None, Perm.HANDLE_KEYS),  # → 遗失 or 损坏
+    # → 遗失 or 损坏. A key out on loan is counted at its return; a shortfall is reported then.
+    Action.REPORT: (frozenset({K.IN}), None, Perm.HANDLE_KEYS),
     Action.RECUT: (frozenset({K.IN, K.LOST, K.DAMAGED}), K.IN, Perm.APPROVE_KEYS),
     Action.RETIRE: (frozenset({K.IN, K.OUT, K.LOST, K.DAMAGED}), K.RETIRED, Perm.APPROVE_KEYS),
     Action.MOVE: (frozenset({K.IN, K.OUT, K.LOST, K.DAMAGED}), None, Perm.HANDLE_KEYS),
@@ -321,6 +322,14 @@ def _when(at: datetime | None, not_before: datetime | None = None, what: str = "
     if prev is not None and when < prev:
         raise ValidationError(f"{what}不能早于 {fmt_local(prev)}", field=field_name)
     return when
+
+
+def _last_event(session: Session, key_ids: Iterable[int]) -> datetime | None:
+    """The newest step in these keys' histories: a backdated step may not come before it."""
+    ids = list(key_ids)
+    if not ids:
+        return None
+    return _aware(session.scalar(select(func.max(KeyEvent.at)).where(KeyEvent.key_id.in_(ids))))
 
 
 def _text(value: str, field_name: str, message: str, limit: int = 64) -> str:
@@ -690,7 +699,8 @@ def _new_key(session: Session, actor: Actor, data: KeyData, at: datetime, action
     door = normalize_text(data.door)
     if lock_no is None:
         lock_no = session.scalar(select(func.max(Key.lock_no)).where(Key.room_id == room.id, Key.door == door)) or 1
-    k = Key(number=number, room_id=room.id, kind=str(data.kind), copies=int(data.copies), door=door,
+    k = Key(number=number, room_id=room.id, kind=str(data.kind), copies=int(data.copies),
+            accepted_copies=int(data.copies), door=door,
             state=KeyState.IN, hook_id=data.hook_id, home_hook_label=_hook_label(session, data.hook_id),
             note=(data.note or "").strip(), lock_no=lock_no, acceptance_id=acceptance_id, deposit_id=deposit_id,
             created_by=actor.username, updated_by=actor.username)
@@ -718,7 +728,7 @@ def move_key(session: Session, actor: Actor, key_id: int, hook_id: int) -> None:
     _check_hook_free(session, hook_id, k.id)
     before = k.home_hook_label
     k.hook_id, k.home_hook_label = hook_id, _hook_label(session, hook_id)
-    _event(session, actor, k, Action.MOVE, utcnow(), note=f"{before} → {k.home_hook_label}")
+    _event(session, actor, k, Action.MOVE, _when(None, _last_event(session, [k.id])), note=f"{before} → {k.home_hook_label}")
     audit.record(session, actor, "move", "key", k.id, before={"hook": before}, after={"hook": k.home_hook_label},
                  summary=f"钥匙 {k.number} 换钩位")
 
@@ -760,7 +770,8 @@ def bulk_create_keys(session: Session, actor: Actor, cabinet_id: int, room_ids: 
         while n in taken:
             n, i = f"{number}-{i}", i + 1
         taken.add(n)
-        rows.append({"number": n, "room_id": r, "kind": str(kind), "copies": copies, "lock_no": 1, "door": door,
+        rows.append({"number": n, "room_id": r, "kind": str(kind), "copies": copies, "accepted_copies": copies,
+                     "lock_no": 1, "door": door,
                      "state": str(KeyState.IN), "hook_id": hook_id, "home_hook_label": f"{cab_name}-{label}",
                      "note": "", "created_by": actor.username, "updated_by": actor.username,
                      "created_at": when, "updated_at": when})
@@ -800,6 +811,7 @@ class KeyRow:
     loan_serial: str = ""
     deposit_id: int | None = None
     note: str = ""
+    accepted_copies: int = 0     # as taken in; copies changes with losses and 补配
 
     @property
     def kind_label(self) -> str:
@@ -844,7 +856,7 @@ def _key_rows(session: Session, where: Sequence[Any], limit: int | None = None, 
                           KeyState(k.state), k.state == KeyState.OUT and due is not None and due < now, cab,
                           k.hook_id, k.home_hook_label,
                           (f"{name}（{company}）" if company else (name or "")), due, loan_id, serial or "",
-                          k.deposit_id, k.note))
+                          k.deposit_id, k.note, k.accepted_copies))
     return out
 
 
@@ -1175,7 +1187,7 @@ def deposit_key(session: Session, actor: Actor, data: DepositData) -> tuple[int,
         e["owner"] = "请填写托存钥匙的业主姓名"
     e.update(_id_problem(id_number, "owner_id"))
     phone = canonical_phone(data.phone)
-    if is_masked(phone) and person is not None:
+    if (is_masked(phone) or not phone) and person is not None:
         phone = person.phone
     if phone and (p := phone_problem(phone)):
         e["phone"] = p
@@ -1257,7 +1269,8 @@ def give_back_deposit(session: Session, actor: Actor, deposit_id: int, collector
         raise ValidationError("请填写领取人姓名", field="collector")
     if not given:
         raise PermissionDenied("无任何证件证明的索匙者不得领取钥匙：请出示身份证", field="id_number")
-    when = _when(at, _aware(d.deposited_at), "交还时间")
+    dep_keys = list(session.scalars(select(Key.id).where(Key.deposit_id == d.id)))
+    when = _when(at, max([t for t in (_aware(d.deposited_at), _last_event(session, dep_keys)) if t]), "交还时间")
     day = to_local(when).date()  # type: ignore[union-attr]
     who = ""
     if given == d.owner_id_number.upper():
@@ -1289,6 +1302,18 @@ def give_back_deposit(session: Session, actor: Actor, deposit_id: int, collector
     audit.record(session, actor, "give_back", "key_deposit", d.id,
                  after={"collector": collector, "id_number": mask_id(given)},
                  summary=f"托存钥匙 {d.serial} 交还 {collector}")
+
+
+def give_back_deposit_tx(Session_: Any, actor: Actor, deposit_id: int, collector: str, id_number: str,  # noqa: N803
+                         at: datetime | None = None) -> None:
+    """give_back_deposit in its own transaction that keeps the audit entry of a refused ID."""
+    with Session_() as s:
+        with s.begin():
+            try:
+                return give_back_deposit(s, actor, deposit_id, collector, id_number, at)
+            except PermissionDenied as e:
+                err = e
+        raise err
 
 
 def deposits(session: Session, actor: Actor, held_only: bool = True, room_id: int | None = None) -> list[DepositRow]:
@@ -1364,7 +1389,8 @@ def lend(session: Session, actor: Actor, data: LoanData) -> tuple[int, str]:
                                 else f"工作证号 {work_id} 与在职员工记录不符，不能借出")
             else:
                 staff_id, name, work_id = s.id, s.name, s.work_id
-                phone = phone or s.phone
+                if not phone or is_masked(phone):
+                    phone = s.phone
         if kind == Borrower.SALES:
             for k in keys.values():
                 occ = session.scalar(select(Room.occupancy).where(Room.id == k.room_id))
@@ -1428,7 +1454,7 @@ def lend(session: Session, actor: Actor, data: LoanData) -> tuple[int, str]:
         e["items"] = "同一把钥匙选了两次"
     if e:
         raise ValidationError(errors=e)
-    when = _when(data.at, what="借出时间")
+    when = _when(data.at, _last_event(session, [k.id for k, _ in lent]), "借出时间")
     due = loan_rules(session).due(kind, when)
     serial = _serial(session, "loan", KeyLoan.serial, when)
     loan = KeyLoan(serial=serial, borrower_kind=str(kind), borrower_name=name, staff_id=staff_id, work_id=work_id,
@@ -1527,11 +1553,11 @@ def _loan_rows(session: Session, loans: Sequence[KeyLoan], actor: Actor | None, 
     return out
 
 
-def loan(session: Session, actor: Actor, loan_id: int, reveal: bool = False) -> LoanRow:
+def loan(session: Session, actor: Actor, loan_id: int, reveal: bool = False, audit_reveal: bool = True) -> LoanRow:
     x = session.get(KeyLoan, loan_id)
     if x is None:
         raise NotFoundError("找不到这张钥匙借领确认单")
-    if reveal and actor.can(Perm.REVEAL_PHONE):
+    if reveal and audit_reveal and actor.can(Perm.REVEAL_PHONE):
         audit.record(session, actor, "reveal", "key_loan", x.id, summary=f"查看借领单 {x.serial} 的完整电话")
     return _loan_rows(session, [x], actor, reveal)[0]
 
@@ -1869,7 +1895,7 @@ def hand_over(session: Session, actor: Actor, data: HandoverData) -> tuple[int, 
     if e:
         raise ValidationError(errors=e)
     assert person is not None
-    when = _when(data.at, what="交付时间")
+    when = _when(data.at, _last_event(session, [k.id for k in keys]), "交付时间")
     serial = _serial(session, "handover", KeyHandover.serial, when)
     h = KeyHandover(serial=serial, room_id=room.id, kind=str(kind), recipient=person.name, person_id=person.id,
                     at=when, permit_id=permit_id, note=(data.note or "").strip(), created_by=actor.username,
@@ -1973,6 +1999,8 @@ def report_incident(session: Session, actor: Actor, key_id: int, kind: IncidentK
     """遗失/损坏 reported to the supervisor at once (钥匙的损坏或丢失1). Every copy gone: the key is
     遗失 or 损坏; some: the key keeps the rest."""
     k = _key(session, key_id)
+    if k.state == KeyState.OUT:
+        raise InvalidTransition(f"钥匙 {k.number} 正在借出：请在归还时清点，短缺的会自动上报")
     _transition(actor, k, Action.REPORT)
     try:
         kind = IncidentKind(kind)
@@ -1984,9 +2012,7 @@ def report_incident(session: Session, actor: Actor, key_id: int, kind: IncidentK
     n = copies or k.copies
     if not 1 <= n <= k.copies:
         raise ValidationError(f"数量应在 1 到 {k.copies} 之间", field="copies")
-    when = _when(at, what="报告时间")
-    if k.state == KeyState.OUT:
-        raise InvalidTransition(f"钥匙 {k.number} 正在借出：请在归还时清点，短缺的会自动上报")
+    when = _when(at, _last_event(session, [k.id]), "报告时间")
     target = KeyState.LOST if kind == IncidentKind.LOST else KeyState.DAMAGED
     if n < k.copies:
         k.copies -= n
@@ -2111,6 +2137,13 @@ def change_lock(session: Session, actor: Actor, incident_id: int, new_keys: Sequ
     return created
 
 
+def incident(session: Session, incident_id: int) -> IncidentRow:
+    i = session.get(KeyIncident, incident_id)
+    if i is None:
+        raise NotFoundError("找不到这条遗失/损坏记录")
+    return _incident_row(session, i)
+
+
 def incidents(session: Session, open_only: bool = True) -> list[IncidentRow]:
     stmt = select(KeyIncident).order_by(KeyIncident.reported_at.desc())
     if open_only:
@@ -2163,7 +2196,8 @@ class CountRow:
 
 
 def record_count(session: Session, actor: Actor, cabinet_id: int, present: dict[int, bool], note: str = "",
-                 started_at: datetime | None = None, notes: dict[int, str] | None = None) -> int:
+                 started_at: datetime | None = None, notes: dict[int, str] | None = None,
+                 finished_at: datetime | None = None) -> int:
     """盘点: every hook confirmed present or missing; saved with its mismatches (a key the records
     put in the cabinet that is missing, or a key found on a hook the records say is out or empty)."""
     require(actor, Perm.HANDLE_KEYS)
@@ -2173,10 +2207,10 @@ def record_count(session: Session, actor: Actor, cabinet_id: int, present: dict[
     left = [c for c in cells if c.hook_id not in present]
     if left:
         raise ValidationError(f"还有 {len(left)} 个钩位未核对（第一个：{left[0].label}）", field="present")
-    now = utcnow()
     started = _when(started_at, what="盘点开始时间")
+    finished = _when(finished_at, started, "盘点结束时间")
     notes = notes or {}
-    c = KeyCount(cabinet_id=cabinet_id, started_at=started, finished_at=now, counted_by=actor.username,
+    c = KeyCount(cabinet_id=cabinet_id, started_at=started, finished_at=finished, counted_by=actor.username,
                  note=(note or "").strip(), created_by=actor.username, updated_by=actor.username)
     session.add(c)
     session.flush()
@@ -2233,7 +2267,8 @@ def last_count(session: Session, cabinet_id: int | None = None, before: datetime
     return count(session, cid, mismatches_only=True) if cid else None
 
 
-def incident_from_count(session: Session, actor: Actor, count_id: int, hook_id: int, description: str = "") -> int:
+def incident_from_count(session: Session, actor: Actor, count_id: int, hook_id: int, description: str = "",
+                        at: datetime | None = None) -> int:
     """A key the count found missing starts the lost-key procedure."""
     line = session.scalar(select(KeyCountLine).where(KeyCountLine.count_id == count_id, KeyCountLine.hook_id == hook_id))
     if line is None or line.result != "missing" or line.key_id is None:
@@ -2241,7 +2276,7 @@ def incident_from_count(session: Session, actor: Actor, count_id: int, hook_id: 
     if line.incident_id is not None:
         raise ConflictError("这把钥匙已按遗失上报")
     text = (description or "").strip() or "盘点时发现缺失"
-    line.incident_id = report_incident(session, actor, line.key_id, IncidentKind.LOST, text, source="count")
+    line.incident_id = report_incident(session, actor, line.key_id, IncidentKind.LOST, text, at=at, source="count")
     return line.incident_id
 
 
@@ -2289,6 +2324,12 @@ def archivable(session: Session, before: date) -> dict[str, Any]:
     }
 
 
+def archive_counts(session: Session, before: date) -> dict[str, int]:
+    """How many records of each kind archive_old would take out (the dialog's preview)."""
+    q = archivable(session, before)
+    return {k: session.scalar(select(func.count()).select_from(v.subquery())) or 0 for k, v in q.items() if k != "cut"}
+
+
 def archive_old(session: Session, actor: Actor, before: date, out_path: Any) -> ArchiveResult:
     """Export the closed key records older than `before` (at least two years back) to a workbook,
     then remove them; only a supervisor, never automatically."""
@@ -2331,3 +2372,27 @@ def archive_old(session: Session, actor: Actor, before: date, out_path: Any) -> 
                  summary=f"归档 {before:%Y-%m-%d} 以前的钥匙记录 {result.total} 条")
     return result
 
+
+
+# ---------------------------------------------------------------- read-only helpers for the 钥匙柜 panel
+
+
+def hook_positions(session: Session, key_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
+    """key id → (cabinet id, row, col) for the keys that hang on a hook, in one query (a search hit)."""
+    ids = list(dict.fromkeys(key_ids))
+    if not ids:
+        return {}
+    return {key_id: (cab, row, col) for key_id, cab, row, col in session.execute(
+        select(Key.id, KeyHook.cabinet_id, KeyHook.row, KeyHook.col)
+        .join(KeyHook, KeyHook.id == Key.hook_id).where(Key.id.in_(ids)))}
+
+
+def record_by_serial(session: Session, serial: str) -> tuple[str, int] | None:
+    """A slip's serial (JY-/TC-/YS-/JF-) → (what, id) of the record behind it."""
+    t = normalize_text(serial).upper()
+    models = {"loan": KeyLoan, "deposit": KeyDeposit, "acceptance": KeyAcceptance, "handover": KeyHandover}
+    for what, model in models.items():
+        if t.startswith(SERIALS[what]):
+            rid = session.scalar(select(model.id).where(model.serial == t))
+            return (what, rid) if rid is not None else None
+    return None

@@ -149,7 +149,14 @@ def registered() -> list[tuple[str, str]]:
 
 def _load_sections() -> None:
     # Importing a procedure module registers its section.
-    from app import month_callbacks, month_complaints, month_reception, month_repairs, month_rooms  # noqa: F401
+    from app import (  # noqa: F401
+        month_callbacks,
+        month_complaints,
+        month_keys,
+        month_reception,
+        month_repairs,
+        month_rooms,
+    )
 
 
 def build_month(session: Session, month: Month, generated_by: str = "") -> MonthReport:

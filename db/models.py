@@ -452,6 +452,7 @@ class Key(Tracked, Base):
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
     copies: Mapped[int] = mapped_column(Integer, default=1)
+    accepted_copies: Mapped[int] = mapped_column(Integer, default=1)  # as taken in (the acceptance record)
     lock_no: Mapped[int] = mapped_column(Integer, default=1)        # bumps at each lock change (换锁)
     door: Mapped[str] = mapped_column(String(64), default="")       # which lock: 入户门, 单元门 …
     state: Mapped[str] = mapped_column(String(16))
@@ -527,7 +528,8 @@ class KeyLoan(Tracked, Base):
     """《钥匙借领确认单》: one borrower, one or more keys, due back by rule."""
 
     __tablename__ = "key_loans"
-    __table_args__ = (Index("ix_key_loans_state_due", "state", "due_at"), Index("ix_key_loans_lent_at", "lent_at"))
+    __table_args__ = (Index("ix_key_loans_state_due", "state", "due_at"), Index("ix_key_loans_lent_at", "lent_at"),
+                      Index("ix_key_loans_returned_at", "returned_at"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     serial: Mapped[str] = mapped_column(String(32), unique=True)
     borrower_kind: Mapped[str] = mapped_column(String(16))          # staff / contractor / sales / owner

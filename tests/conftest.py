@@ -18,10 +18,11 @@ from app.roles import Actor, Role
 from db import migrate
 from db.engine import Database, make_database
 from tests.pg import BACKENDS, pg_database
-from ui.gc_guard import collect_if_due
+from ui.gc_guard import collect_if_due, guard_none_refcount
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    guard_none_refcount()  # as the app does at start (ui/gc_guard.py): PySide6 6.12 on Python 3.11
     # As in the app (ui/gc_guard.py): the collector never runs on a worker thread, where freeing a
     # Qt widget left over from an earlier test kills the process. It runs between tests instead.
     gc.disable()

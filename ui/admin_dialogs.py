@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -17,11 +18,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableView,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from app import auth, complaints, printing, repairs, settings
+from app import auth, complaints, keys, printing, repairs, settings
 from app.auth import UserRow
 from app.context import AppContext
 from app.errors import AppError
@@ -77,6 +79,7 @@ class SettingsDialog(FormDialog):
         self.repeat_days.setValue(ctx.query(lambda s, _a: complaints.repeat_days(s)))
         self.repeat_days.setSuffix(self.tr(" 天"))
         self._build_repairs()
+        self._build_keys()
         self.revalidate()
 
     def _build_repairs(self) -> None:
@@ -146,6 +149,49 @@ class SettingsDialog(FormDialog):
             QWidget.setTabOrder(a, b)
         self.form.addRow(box)
 
+    def _build_keys(self) -> None:
+        """钥匙借期: closing time for same-day loans and, per borrower kind, the days a loan may run."""
+        rules = self.ctx.query(lambda s, _a: keys.loan_rules(s))
+        box = QGroupBox(self.tr("钥匙借期"))
+        box.setObjectName("key_settings")
+        grid = QGridLayout(box)
+        grid.setVerticalSpacing(2)
+        self.key_closing = QTimeEdit(QTime(rules.closing.hour, rules.closing.minute))
+        self.key_closing.setDisplayFormat("HH:mm")
+        self.key_closing.setObjectName("key_closing")
+        self.key_closing.timeChanged.connect(lambda *_: self.revalidate())
+        grid.addWidget(QLabel(self.tr("下班时间")), 0, 0)
+        grid.addWidget(self.key_closing, 1, 0)
+        self._register("closing", self.key_closing, grid, 2, 0)
+        self.key_days: dict[keys.Borrower, QSpinBox] = {}
+        for c, kind in enumerate(keys.Borrower, start=1):
+            head = QLabel(label(keys.BORROWER_LABELS[kind]))
+            head.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            grid.addWidget(head, 0, c)
+            spin = QSpinBox()
+            spin.setRange(0, 90)
+            spin.setSuffix(self.tr(" 天"))
+            spin.setSpecialValueText(self.tr("当日"))
+            spin.setValue(rules.days.get(str(kind), 0))
+            spin.setObjectName(f"key_days_{kind}")
+            spin.valueChanged.connect(self.revalidate)
+            grid.addWidget(spin, 1, c)
+            self._register(f"days_{kind}", spin, grid, 2, c)
+            self.key_days[kind] = spin
+        note = QLabel(self.tr("“当日”的借出须在下班时间前归还；超过借期未还的列入催还。"))
+        note.setStyleSheet("color: #777;")
+        note.setWordWrap(True)
+        grid.addWidget(note, 3, 0, 1, len(keys.Borrower) + 1)
+        chain = [self.key_closing, *self.key_days.values()]
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+        self.form.addRow(box)
+
+    def _loan_rules(self) -> keys.LoanRules:
+        t = self.key_closing.time()
+        return keys.LoanRules(closing=time(t.hour(), t.minute()),
+                              days={str(k): spin.value() for k, spin in self.key_days.items()})
+
     def _register(self, key: str, widget: QWidget, layout: QGridLayout | QVBoxLayout, row: int = 0,
                   col: int = 0) -> None:
         """An error label for `key` under its field (hidden while all is well)."""
@@ -186,6 +232,7 @@ class SettingsDialog(FormDialog):
         errors.update(complaints.category_problems(self._category_list()))
         errors.update(repairs.category_problems(self._repair_category_list()))
         errors.update(repairs.threshold_problems(self._repair_thresholds()))
+        errors.update(keys.rules_problems(self._loan_rules()))
         return errors
 
     def _category_list(self) -> list[str]:
@@ -199,6 +246,7 @@ class SettingsDialog(FormDialog):
             complaints.save_repeat_days(s, self.ctx.actor, self.repeat_days.value())
             repairs.save_categories(s, self.ctx.actor, self._repair_category_list())
             repairs.save_thresholds(s, self.ctx.actor, self._repair_thresholds())
+            keys.save_loan_rules(s, self.ctx.actor, self._loan_rules())
         if new.language != self.current.language:
             dialogs.info(self, self.tr("界面语言"), self.tr("界面语言将在下次启动时生效。"))
         return new

@@ -37,11 +37,19 @@ ACTION_LABELS = {"create": "新建", "update": "修改", "deactivate": "停用",
                  "print": "打印", "reprint": "补打", "record": "记录", "cancel": "取消",
                  "dispatch": "派工", "arrive": "到场确认", "quote": "报价", "accept_fee": "业主确认费用",
                  "complete": "完工验收", "mark_called_back": "已回访", "archive": "归档", "send_back": "退单",
-                 "transfer": "转单", "reopen": "返修"}
+                 "transfer": "转单", "reopen": "返修",
+                 # 钥匙柜 (app/keys.py)
+                 "bulk_create": "批量登记", "label_check": "标签检查", "move": "换钩位", "give_back": "托存交还",
+                 "refuse": "拒绝交付", "return": "归还", "remind": "催还", "report": "报告遗失/损坏",
+                 "consent": "业主同意处理", "decline": "业主不同意处理", "recut": "补配钥匙", "lock_change": "换锁",
+                 "count": "盘点"}
 ENTITY_LABELS = {"user": "用户", "room": "房屋", "person": "人员", "occupant": "住户登记", "staff": "员工",
                  "contractor": "施工单位", "developer": "开发商", "settings": "设置", "database": "数据库",
                  "roster": "花名册", "call": "来电来访", "complaint": "投诉", "callback": "回访",
-                 "repair": "维修派工单", "month_note": "月报分析"}
+                 "repair": "维修派工单", "month_note": "月报分析",
+                 "key_cabinet": "钥匙柜", "key_hook": "钩位", "key": "钥匙", "key_acceptance": "钥匙验收",
+                 "key_deposit": "业主托存", "key_loan": "钥匙借领", "key_handover": "钥匙交付",
+                 "decoration_permit": "装修手续", "key_incident": "钥匙遗失/损坏", "key_records": "钥匙记录"}
 
 
 def _qdate(d: QDate):  # noqa: ANN202

@@ -36,8 +36,9 @@ def run_gui(args) -> int:  # noqa: ANN001, C901 - the start-up sequence reads be
     from app.database import open_database
     from app.errors import StorageError
     from ui import dialogs, i18n
-    from ui.gc_guard import GuiThreadCollector
+    from ui.gc_guard import GuiThreadCollector, guard_none_refcount
 
+    guard_none_refcount()  # before any Qt call: see ui/gc_guard.py
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.gc_collector = GuiThreadCollector(app)  # before any worker thread: see ui/gc_guard.py
     app.setApplicationName("FrontDesk")

@@ -108,6 +108,11 @@ class MainWindow(QMainWindow):
 
             self.add_panel("repairs", self.tr("报修"),
                            lambda parent: RepairsPanel(self.ctx, self.bus, parent, self.runner))
+        if actor.can(Perm.HANDLE_KEYS) or actor.can(Perm.SETUP_CABINETS):
+            from ui.panels.keys import KeysPanel
+
+            self.add_panel("keys", self.tr("钥匙柜"),
+                           lambda parent: KeysPanel(self.ctx, self.bus, parent, self.runner))
         if actor.can(Perm.DO_CALLBACKS):
             from ui.panels.callbacks import CallbacksPanel
 

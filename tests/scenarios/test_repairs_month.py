@@ -158,7 +158,7 @@ def test_month_figures_are_exact(any_db, supervisor, assistant, tmp_path):
         assert repairs.order_detail(s, assistant, b.ids["I"]).row.state == repairs.RepairState.CALLED_BACK
     sec = month_report.section_by_key(report, SECTION)
     assert sec.title == TITLE and not sec.empty
-    assert [s.key for s in report.sections][-1] == SECTION  # after complaints and callbacks
+    assert [s.key for s in report.sections][-2:] == [SECTION, "keys"]  # after complaints and callbacks
     fig = {f.label: (f.value, f.note) for f in sec.figures}
     assert fig["本月报修"][0] == 12
     assert fig["月末已完工（不含已取消）"][0] == "72.7%（8/11）"
@@ -223,7 +223,7 @@ def test_month_figures_are_exact(any_db, supervisor, assistant, tmp_path):
     xlsx, pdf = tmp_path / "m.xlsx", tmp_path / "m.pdf"
     monthly.write_outputs(report, xlsx, pdf)
     wb = load_workbook(xlsx)
-    assert wb.sheetnames[-1] == "报修及维修月报表"
+    assert wb.sheetnames[-2] == "报修及维修月报表"
     summary = {r[1]: r[2] for r in wb["汇总"].iter_rows(min_row=5, values_only=True) if r[0] == TITLE}
     assert summary["本月报修"] == 12 and summary["超时工单"] == "36.4%（4/11）"
     assert summary["有偿维修确认金额"] == 150 and summary["完工时间 P90（小时）"] == 5

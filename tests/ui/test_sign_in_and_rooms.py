@@ -33,7 +33,7 @@ def test_sign_in_refuses_a_wrong_password_then_accepts(qtbot, ctx):
 def test_main_window_shows_user_and_database(qtbot, ctx, users, ui_settings):
     win = MainWindow(ctx, users["li"], ui_settings=ui_settings)
     qtbot.addWidget(win)
-    assert [win.tabs.tabText(i) for i in range(win.tabs.count())] == ["来电来访", "投诉处理", "报修", "走访回访", "房屋与业主"]
+    assert [win.tabs.tabText(i) for i in range(win.tabs.count())] == ["来电来访", "投诉处理", "报修", "钥匙柜", "走访回访", "房屋与业主"]
     assert "李助理" in win.user_label.text() and "客服助理" in win.user_label.text()
     assert str(ctx.paths.sqlite_file) in win.db_label.text()
     names = {a.objectName() for a in win.findChildren(type(win.menuBar().actions()[0])) if a.objectName()}

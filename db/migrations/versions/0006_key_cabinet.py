@@ -172,6 +172,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('key_loans', schema=None) as batch_op:
         batch_op.create_index('ix_key_loans_lent_at', ['lent_at'], unique=False)
+        batch_op.create_index('ix_key_loans_returned_at', ['returned_at'], unique=False)
         batch_op.create_index('ix_key_loans_state_due', ['state', 'due_at'], unique=False)
 
     op.create_table('key_delegates',
@@ -228,6 +229,7 @@ def upgrade() -> None:
     sa.Column('room_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=24), nullable=False),
     sa.Column('copies', sa.Integer(), nullable=False),
+    sa.Column('accepted_copies', sa.Integer(), nullable=False),
     sa.Column('lock_no', sa.Integer(), nullable=False),
     sa.Column('door', sa.String(length=64), nullable=False),
     sa.Column('state', sa.String(length=16), nullable=False),
@@ -376,6 +378,7 @@ def downgrade() -> None:
 
     op.drop_table('key_delegates')
     with op.batch_alter_table('key_loans', schema=None) as batch_op:
+        batch_op.drop_index('ix_key_loans_returned_at')
         batch_op.drop_index('ix_key_loans_state_due')
         batch_op.drop_index('ix_key_loans_lent_at')
 
