@@ -2,6 +2,161 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AcceptanceDialog</name>
+    <message>
+        <source>留空按房号编号</source>
+        <translation>Leave blank to number by room no.</translation>
+    </message>
+    <message>
+        <source>如 入户门</source>
+        <translation>e.g. front door</translation>
+    </message>
+    <message>
+        <source>（请选择）</source>
+        <translation>(please choose)</translation>
+    </message>
+    <message>
+        <source>已核对</source>
+        <translation>Checked</translation>
+    </message>
+    <message>
+        <source>已试开</source>
+        <translation>Tried in lock</translation>
+    </message>
+    <message>
+        <source>钥匙验收 — 钥匙验收记录表</source>
+        <translation>Key Acceptance — Key Acceptance Record</translation>
+    </message>
+    <message>
+        <source>钥匙柜</source>
+        <translation>Key cabinet</translation>
+    </message>
+    <message>
+        <source>选择或输入移交钥匙的施工单位</source>
+        <translation>Choose or type the contractor handing over the keys</translation>
+    </message>
+    <message>
+        <source>施工单位</source>
+        <translation>Contractor</translation>
+    </message>
+    <message>
+        <source>交匙人</source>
+        <translation>Handed over by</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>数量</source>
+        <translation>Copies</translation>
+    </message>
+    <message>
+        <source>门锁</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <source>钩位</source>
+        <translation>Hook</translation>
+    </message>
+    <message>
+        <source>数量已核对</source>
+        <translation>Count checked</translation>
+    </message>
+    <message>
+        <source>添加一行（Ctrl+N）</source>
+        <translation>Add Row (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>删除末行</source>
+        <translation>Delete Last Row</translation>
+    </message>
+    <message>
+        <source>楼栋-单元，如 3-2</source>
+        <translation>Building-unit, e.g. 3-2</translation>
+    </message>
+    <message>
+        <source>按房号批量添加</source>
+        <translation>Add All Rooms</translation>
+    </message>
+    <message>
+        <source>整单元：</source>
+        <translation>Whole unit:</translation>
+    </message>
+    <message>
+        <source>钥匙</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>《钥匙验收记录表》</source>
+        <translation>Key Acceptance Record</translation>
+    </message>
+    <message>
+        <source>没有以 {prefix} 开头、尚未列出的房号</source>
+        <translation>No unlisted room no. starts with {prefix}</translation>
+    </message>
+    <message>
+        <source>已添加 {n} 个房号</source>
+        <translation>Added {n} room(s)</translation>
+    </message>
+    <message>
+        <source>钥匙柜只剩 {free} 个空钩位：还有 {left} 个房号未添加</source>
+        <translation>The cabinet has only {free} empty hook(s) left: {left} room(s) not added</translation>
+    </message>
+    <message>
+        <source>请填写移交钥匙的施工单位</source>
+        <translation>Please enter the contractor handing over the keys</translation>
+    </message>
+    <message>
+        <source>请填写施工队交匙人</source>
+        <translation>Please enter who handed over the keys for the contractor</translation>
+    </message>
+    <message>
+        <source>请至少登记一把钥匙</source>
+        <translation>Please enter at least one key</translation>
+    </message>
+    <message>
+        <source>第{i}行：请填写钥匙编号</source>
+        <translation>Row {i}: please enter the key no.</translation>
+    </message>
+    <message>
+        <source>第{i}行（{number}）：找不到房号“{room}”</source>
+        <translation>Row {i} ({number}): room no. &quot;{room}&quot; not found</translation>
+    </message>
+    <message>
+        <source>第{i}行（{number}）：请选择钩位</source>
+        <translation>Row {i} ({number}): please choose a hook</translation>
+    </message>
+    <message>
+        <source>第{i}行（{number}）：数量未核对，不能验收</source>
+        <translation>Row {i} ({number}): the count is not checked, so it cannot be accepted</translation>
+    </message>
+    <message>
+        <source>第{i}行（{number}）：未试开门锁，不能验收</source>
+        <translation>Row {i} ({number}): not tried in the lock, so it cannot be accepted</translation>
+    </message>
+    <message>
+        <source>同一批次中钥匙编号重复</source>
+        <translation>The same key no. appears twice in this batch</translation>
+    </message>
+    <message>
+        <source>同一批次中有两把钥匙挂在同一钩位</source>
+        <translation>Two keys in this batch are on the same hook</translation>
+    </message>
+</context>
+<context>
     <name>AddToPlanDialog</name>
     <message>
         <source>加入{month}走访计划</source>
@@ -76,6 +231,69 @@
     </message>
 </context>
 <context>
+    <name>ArchiveDialog</name>
+    <message>
+        <source>归档钥匙记录</source>
+        <translation>Archive Key Records</translation>
+    </message>
+    <message>
+        <source>归档此日期以前</source>
+        <translation>Archive records before</translation>
+    </message>
+    <message>
+        <source>将归档</source>
+        <translation>To be archived</translation>
+    </message>
+    <message>
+        <source>钥匙记录至少保存两年。归档先把记录导出为 Excel 工作簿，再从数据库删除；在柜、借出中、未结束的记录不归档。</source>
+        <translation>Key records are kept for at least two years. Archiving first exports the records to an Excel workbook, then deletes them from the database; keys in the cabinet or on loan and unfinished records are not archived.</translation>
+    </message>
+    <message>
+        <source>只有客服主管可以归档钥匙记录。</source>
+        <translation>Only a supervisor can archive key records.</translation>
+    </message>
+    <message>
+        <source>导出并归档…</source>
+        <translation>Export and Archive…</translation>
+    </message>
+    <message>
+        <source>借领单 {loans} 张，托存登记 {deposits} 份，交付记录 {handovers} 份，遗失/损坏 {incidents} 条，钥匙履历 {events} 条</source>
+        <translation>{loans} loan slip(s), {deposits} deposit record(s), {handovers} handover record(s), {incidents} lost/damaged report(s), {events} key history entries</translation>
+    </message>
+    <message>
+        <source>只有客服主管可以归档钥匙记录</source>
+        <translation>Only a supervisor can archive key records</translation>
+    </message>
+    <message>
+        <source>没有可归档的记录</source>
+        <translation>There are no records to archive</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel Workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>未选择保存位置，没有归档</source>
+        <translation>No save location chosen; nothing was archived</translation>
+    </message>
+    <message>
+        <source>将 {n} 条记录导出到
+{path}
+然后从数据库删除。继续吗？</source>
+        <translation>Export {n} record(s) to
+{path}
+and then delete them from the database. Continue?</translation>
+    </message>
+    <message>
+        <source>已取消，没有归档</source>
+        <translation>Cancelled; nothing was archived</translation>
+    </message>
+    <message>
+        <source>已归档 {n} 条记录到 {path}</source>
+        <translation>Archived {n} record(s) to {path}</translation>
+    </message>
+</context>
+<context>
     <name>AuditDialog</name>
     <message>
         <source>审计日志</source>
@@ -138,6 +356,168 @@
 修改后：{after}</source>
         <translation>Before: {before}
 After: {after}</translation>
+    </message>
+</context>
+<context>
+    <name>CabinetGridModel</name>
+    <message>
+        <source>钩位 {hook}：空钩</source>
+        <translation>Hook {hook}: empty</translation>
+    </message>
+    <message>
+        <source>钥匙 {number} · 房号 {room}</source>
+        <translation>Key {number} · Room {room}</translation>
+    </message>
+    <message>
+        <source>{kind} · {copies} 把 · 钩位 {hook}</source>
+        <translation>{kind} · {copies} key(s) · hook {hook}</translation>
+    </message>
+    <message>
+        <source>状态：{state}</source>
+        <translation>Status: {state}</translation>
+    </message>
+    <message>
+        <source>借用人：{holder}</source>
+        <translation>Borrower: {holder}</translation>
+    </message>
+    <message>
+        <source>应还时间：{due}（已逾期）</source>
+        <translation>Due back: {due} (overdue)</translation>
+    </message>
+    <message>
+        <source>应还时间：{due}</source>
+        <translation>Due back: {due}</translation>
+    </message>
+    <message>
+        <source>借领单：{serial}</source>
+        <translation>Loan slip: {serial}</translation>
+    </message>
+    <message>
+        <source>标签检查：{when}</source>
+        <translation>Label checked: {when}</translation>
+    </message>
+</context>
+<context>
+    <name>CabinetSetupDialog</name>
+    <message>
+        <source>钥匙柜设置</source>
+        <translation>Key Cabinet Setup</translation>
+    </message>
+    <message>
+        <source>新建钥匙柜</source>
+        <translation>New Key Cabinet</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>行 ×</source>
+        <translation>rows ×</translation>
+    </message>
+    <message>
+        <source>列</source>
+        <translation>columns</translation>
+    </message>
+    <message>
+        <source>钩位</source>
+        <translation>Hooks</translation>
+    </message>
+    <message>
+        <source>如 客服中心前台左侧</source>
+        <translation>e.g. left of the service center counter</translation>
+    </message>
+    <message>
+        <source>位置</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <source>双击或直接输入修改钩位标签；改变行列数后，新钩位用默认标签，保存后可修改。</source>
+        <translation>Double-click or just type to change a hook label. After you change the rows or columns, new hooks get default labels, which you can change after saving.</translation>
+    </message>
+    <message>
+        <source>钩位标签</source>
+        <translation>Hook labels</translation>
+    </message>
+    <message>
+        <source>批量生成钥匙</source>
+        <translation>Create Keys in Bulk</translation>
+    </message>
+    <message>
+        <source>{b} 栋</source>
+        <translation>Building {b}</translation>
+    </message>
+    <message>
+        <source> 把</source>
+        <translation> key(s)</translation>
+    </message>
+    <message>
+        <source>生成</source>
+        <translation>Generate</translation>
+    </message>
+    <message>
+        <source>房屋</source>
+        <translation>Rooms</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>每把</source>
+        <translation>each with</translation>
+    </message>
+    <message>
+        <source>保存钥匙柜后即可批量生成钥匙。</source>
+        <translation>Save the cabinet first; then you can create keys in bulk.</translation>
+    </message>
+    <message>
+        <source>钥匙柜设置 — {name}</source>
+        <translation>Key Cabinet Setup — {name}</translation>
+    </message>
+    <message>
+        <source>空钩</source>
+        <translation>Empty hook</translation>
+    </message>
+    <message>
+        <source>保存后按 A01、A02… 自动编钩位标签，之后可在此修改。</source>
+        <translation>After saving, the hooks are labelled A01, A02… automatically; you can change the labels here afterwards.</translation>
+    </message>
+    <message>
+        <source>钩位标签不能为空</source>
+        <translation>A hook label cannot be empty</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>已新建钥匙柜 {name}（{n} 个钩位），可以批量生成钥匙。</source>
+        <translation>Key cabinet {name} created ({n} hooks). You can now create keys in bulk.</translation>
+    </message>
+    <message>
+        <source>全部单元</source>
+        <translation>All units</translation>
+    </message>
+    <message>
+        <source>{u} 单元</source>
+        <translation>Unit {u}</translation>
+    </message>
+    <message>
+        <source>将为 {n} 个房屋各生成一把{kind}（已有同类钥匙的房屋跳过）；本柜空钩位 {free} 个。</source>
+        <translation>Will create one key ({kind}) for each of {n} room(s), skipping rooms that already have one of this category; this cabinet has {free} empty hook(s).</translation>
+    </message>
+    <message>
+        <source>请选择楼栋和单元</source>
+        <translation>Please choose the building and unit</translation>
+    </message>
+    <message>
+        <source>已生成 {n} 把，挂在 {first} 至 {last}；跳过 {skipped} 个已有同类钥匙的房屋。</source>
+        <translation>Created {n} key(s) on hooks {first} to {last}; skipped {skipped} room(s) that already have a key of this category.</translation>
+    </message>
+    <message>
+        <source>没有生成：{skipped} 个房屋都已有同类钥匙。</source>
+        <translation>Nothing created: all {skipped} room(s) already have a key of this category.</translation>
     </message>
 </context>
 <context>
@@ -756,6 +1136,318 @@ After: {after}</translation>
     </message>
 </context>
 <context>
+    <name>CountDialog</name>
+    <message>
+        <source>盘点 — {name}</source>
+        <translation>Cabinet Count — {name}</translation>
+    </message>
+    <message>
+        <source>%v / %m 个钩位</source>
+        <translation>%v / %m hooks</translation>
+    </message>
+    <message>
+        <source>上一个（Backspace）</source>
+        <translation>Previous (Backspace)</translation>
+    </message>
+    <message>
+        <source>钩位</source>
+        <translation>Hook</translation>
+    </message>
+    <message>
+        <source>记录</source>
+        <translation>On record</translation>
+    </message>
+    <message>
+        <source>应在柜</source>
+        <translation>Expected</translation>
+    </message>
+    <message>
+        <source>核对</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>键盘：Y 或 空格 = 在位/有钥匙，N = 缺失/无钥匙，Backspace = 上一个，Esc = 放弃</source>
+        <translation>Keyboard: Y or Space = present/key here, N = missing/no key, Backspace = previous, Esc = abandon</translation>
+    </message>
+    <message>
+        <source>备注（选填）</source>
+        <translation>Notes (optional)</translation>
+    </message>
+    <message>
+        <source>保存盘点结果（Enter）</source>
+        <translation>Save Count (Enter)</translation>
+    </message>
+    <message>
+        <source>返回修改</source>
+        <translation>Go Back and Change</translation>
+    </message>
+    <message>
+        <source>钥匙</source>
+        <translation>Key</translation>
+    </message>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>处理</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>空钩</source>
+        <translation>Empty hook</translation>
+    </message>
+    <message>
+        <source>{number}（{state}）</source>
+        <translation>{number} ({state})</translation>
+    </message>
+    <message>
+        <source>这个钥匙柜没有钩位。</source>
+        <translation>This cabinet has no hooks.</translation>
+    </message>
+    <message>
+        <source>应挂：{number}
+{room}&#x3000;{kind}&#x3000;{n} 把</source>
+        <translation>Should hold: {number}
+{room}  {kind}  {n} key(s)</translation>
+    </message>
+    <message>
+        <source>在位（Y）</source>
+        <translation>Present (Y)</translation>
+    </message>
+    <message>
+        <source>缺失（N）</source>
+        <translation>Missing (N)</translation>
+    </message>
+    <message>
+        <source>空钩：应无钥匙</source>
+        <translation>Empty hook: no key expected</translation>
+    </message>
+    <message>
+        <source>{number} 借出中（{holder}，应还 {due}）：应无钥匙</source>
+        <translation>{number} is on loan ({holder}, due back {due}): no key expected</translation>
+    </message>
+    <message>
+        <source>{number} 记录为“{state}”：应无钥匙</source>
+        <translation>{number} is recorded as &quot;{state}&quot;: no key expected</translation>
+    </message>
+    <message>
+        <source>有钥匙（Y）</source>
+        <translation>Key Here (Y)</translation>
+    </message>
+    <message>
+        <source>无钥匙（N）</source>
+        <translation>No Key (N)</translation>
+    </message>
+    <message>
+        <source>在位</source>
+        <translation>Present</translation>
+    </message>
+    <message>
+        <source>缺失</source>
+        <translation>Missing</translation>
+    </message>
+    <message>
+        <source>账外有钥匙</source>
+        <translation>Key not on record</translation>
+    </message>
+    <message>
+        <source>空</source>
+        <translation>Empty</translation>
+    </message>
+    <message>
+        <source>{name}：{hooks} 个钩位已全部核对。
+应在柜 {expected} 把，在位 {present} 把，缺失 {missing} 把，账外 {unexpected} 把。</source>
+        <translation>{name}: all {hooks} hooks checked.
+Expected {expected}, present {present}, missing {missing}, not on record {unexpected}.</translation>
+    </message>
+    <message>
+        <source>缺失：{hook}&#x3000;{number}（{room}）</source>
+        <translation>Missing: {hook}  {number} ({room})</translation>
+    </message>
+    <message>
+        <source>账外有钥匙：{hook}&#x3000;{record}</source>
+        <translation>Key not on record: {hook}  {record}</translation>
+    </message>
+    <message>
+        <source>盘点已保存：应在柜 {expected} 把，在位 {present} 把，缺失 {missing} 把，账外 {unexpected} 把。</source>
+        <translation>Count saved: expected {expected}, present {present}, missing {missing}, not on record {unexpected}.</translation>
+    </message>
+    <message>
+        <source>
+账物相符。</source>
+        <translation>
+The cabinet matches the records.</translation>
+    </message>
+    <message>
+        <source>按遗失上报</source>
+        <translation>Report as Lost</translation>
+    </message>
+    <message>
+        <source>已上报</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <source>盘点</source>
+        <translation>Cabinet Count</translation>
+    </message>
+    <message>
+        <source>放弃本次盘点？已核对的钩位不会保存。</source>
+        <translation>Abandon this count? The hooks checked so far will not be saved.</translation>
+    </message>
+</context>
+<context>
+    <name>DepositDialog</name>
+    <message>
+        <source>业主托存钥匙</source>
+        <translation>Owner Key Deposit</translation>
+    </message>
+    <message>
+        <source>房号如 3-2-1201</source>
+        <translation>Room no., e.g. 3-2-1201</translation>
+    </message>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>从该房屋的业主中选择，或输入姓名</source>
+        <translation>Choose one of this room&apos;s owners, or type a name</translation>
+    </message>
+    <message>
+        <source>业主</source>
+        <translation>Owner</translation>
+    </message>
+    <message>
+        <source>18位身份证号码：交还时凭此核对</source>
+        <translation>18-digit ID card number: checked when the key is given back</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID card no.</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Contact phone</translation>
+    </message>
+    <message>
+        <source> 把</source>
+        <translation> key(s)</translation>
+    </message>
+    <message>
+        <source>数量</source>
+        <translation>Copies</translation>
+    </message>
+    <message>
+        <source>钩位</source>
+        <translation>Hook</translation>
+    </message>
+    <message>
+        <source>留空则编为 房号-T</source>
+        <translation>Leave blank to use the room no. plus &quot;-T&quot;</translation>
+    </message>
+    <message>
+        <source>钥匙编号</source>
+        <translation>Key no.</translation>
+    </message>
+    <message>
+        <source>如 出差期间托管、便于装修进场</source>
+        <translation>e.g. kept while away on business, access for decorators</translation>
+    </message>
+    <message>
+        <source>托存原因</source>
+        <translation>Reason for deposit</translation>
+    </message>
+    <message>
+        <source>代领人姓名</source>
+        <translation>Authorized person</translation>
+    </message>
+    <message>
+        <source>有效期至</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <source>添加代领人</source>
+        <translation>Add Authorized Person</translation>
+    </message>
+    <message>
+        <source>删除末行</source>
+        <translation>Delete Last Row</translation>
+    </message>
+    <message>
+        <source>业主指定的代领人凭本人身份证领取，过期不能领取。</source>
+        <translation>People the owner authorizes collect the key with their own ID card, and not after the expiry date.</translation>
+    </message>
+    <message>
+        <source>可代领人</source>
+        <translation>Authorized to collect</translation>
+    </message>
+    <message>
+        <source>《业主托存/移交钥匙登记表》</source>
+        <translation>Owner Key Deposit/Handover Register</translation>
+    </message>
+    <message>
+        <source>{name}（身份证 {id}）</source>
+        <translation>{name} (ID card {id})</translation>
+    </message>
+    <message>
+        <source>未登记</source>
+        <translation>not on file</translation>
+    </message>
+    <message>
+        <source>找不到该房号</source>
+        <translation>Room no. not found</translation>
+    </message>
+    <message>
+        <source>请填写房号</source>
+        <translation>Please enter the room no.</translation>
+    </message>
+    <message>
+        <source>请填写托存钥匙的业主姓名</source>
+        <translation>Please enter the name of the owner depositing the key</translation>
+    </message>
+    <message>
+        <source>请填写身份证号码：托存钥匙凭身份证交还</source>
+        <translation>Please enter the ID card number: a deposited key is only given back against the ID card</translation>
+    </message>
+    <message>
+        <source>请选择钩位</source>
+        <translation>Please choose a hook</translation>
+    </message>
+    <message>
+        <source>第{i}位代领人请填写姓名</source>
+        <translation>Authorized person {i}: please enter the name</translation>
+    </message>
+    <message>
+        <source>第{i}位代领人请填写身份证号码</source>
+        <translation>Authorized person {i}: please enter the ID card number</translation>
+    </message>
+    <message>
+        <source>第{i}位代领人：{problem}</source>
+        <translation>Authorized person {i}: {problem}</translation>
+    </message>
+    <message>
+        <source>第{i}位代领人的有效期已过</source>
+        <translation>Authorized person {i}: the valid-until date has passed</translation>
+    </message>
+</context>
+<context>
     <name>ExportButtons</name>
     <message>
         <source>导出 Excel…</source>
@@ -798,6 +1490,1280 @@ After: {after}</translation>
     </message>
 </context>
 <context>
+    <name>GiveBackDialog</name>
+    <message>
+        <source>托存钥匙交还</source>
+        <translation>Give Back Deposited Key</translation>
+    </message>
+    <message>
+        <source>扫描登记表二维码，或输入单号 TC-…、房号，回车查找</source>
+        <translation>Scan the register&apos;s QR code, or type its number TC-… or a room no., and press Enter</translation>
+    </message>
+    <message>
+        <source>托存登记</source>
+        <translation>Deposit record</translation>
+    </message>
+    <message>
+        <source>选择登记</source>
+        <translation>Choose record</translation>
+    </message>
+    <message>
+        <source>业主本人或登记的代领人</source>
+        <translation>The owner in person or a registered authorized person</translation>
+    </message>
+    <message>
+        <source>领取人</source>
+        <translation>Collected by</translation>
+    </message>
+    <message>
+        <source>照领取人身份证输入完整号码</source>
+        <translation>Type the full number from the collector&apos;s ID card</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID card no.</translation>
+    </message>
+    <message>
+        <source>无任何证件证明的索匙者不得领取钥匙。</source>
+        <translation>No key is given to anyone who cannot show ID.</translation>
+    </message>
+    <message>
+        <source>交还后的《业主托存/移交钥匙登记表》</source>
+        <translation>updated Owner Key Deposit/Handover Register</translation>
+    </message>
+    <message>
+        <source>找不到“{text}”的托存中的钥匙</source>
+        <translation>No deposited key found for &quot;{text}&quot;</translation>
+    </message>
+    <message>
+        <source>{serial} {room} {owner}（{key}）</source>
+        <translation>{serial} {room} {owner} ({key})</translation>
+    </message>
+    <message>
+        <source>{serial}&#x3000;{room}&#x3000;{key} × {n} 把&#x3000;托存于 {at}</source>
+        <translation>{serial}  {room}  {key} × {n}  deposited {at}</translation>
+    </message>
+    <message>
+        <source>业主：{name}&#x3000;身份证：{id}</source>
+        <translation>Owner: {name}  ID card: {id}</translation>
+    </message>
+    <message>
+        <source>有效</source>
+        <translation>Valid</translation>
+    </message>
+    <message>
+        <source>已过期</source>
+        <translation>Expired</translation>
+    </message>
+    <message>
+        <source>代领人：{name}&#x3000;身份证：{id}&#x3000;有效期至 {until}（{state}）</source>
+        <translation>Authorized person: {name}  ID card: {id}  valid until {until} ({state})</translation>
+    </message>
+    <message>
+        <source>已于 {at} 交还 {who}</source>
+        <translation>Given back to {who} on {at}</translation>
+    </message>
+    <message>
+        <source>请扫描或输入托存登记单号、房号</source>
+        <translation>Please scan or type the deposit record number or a room no.</translation>
+    </message>
+    <message>
+        <source>托存登记 {serial} 的钥匙已交还</source>
+        <translation>The key of deposit record {serial} has already been given back</translation>
+    </message>
+    <message>
+        <source>请填写领取人姓名</source>
+        <translation>Please enter the collector&apos;s name</translation>
+    </message>
+    <message>
+        <source>无任何证件证明的索匙者不得领取钥匙：请出示身份证</source>
+        <translation>No ID, no key: please show an ID card</translation>
+    </message>
+</context>
+<context>
+    <name>GridLegend</name>
+    <message>
+        <source>{state} {n}</source>
+        <translation>{state} {n}</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverDialog</name>
+    <message>
+        <source>钥匙交付业主</source>
+        <translation>Hand Over Keys to Owner</translation>
+    </message>
+    <message>
+        <source>交付类别</source>
+        <translation>Handover type</translation>
+    </message>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>领取业主</source>
+        <translation>Receiving owner</translation>
+    </message>
+    <message>
+        <source>交付钥匙</source>
+        <translation>Keys to hand over</translation>
+    </message>
+    <message>
+        <source>登记装修手续…</source>
+        <translation>Record Decoration Permit…</translation>
+    </message>
+    <message>
+        <source>装修手续</source>
+        <translation>Decoration permit</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>《业主托存/移交钥匙登记表》</source>
+        <translation>Owner Key Deposit/Handover Register</translation>
+    </message>
+    <message>
+        <source>（请选择业主）</source>
+        <translation>(please choose an owner)</translation>
+    </message>
+    <message>
+        <source>{name}（{phone}）</source>
+        <translation>{name} ({phone})</translation>
+    </message>
+    <message>
+        <source>{number}&#x3000;{kind}&#x3000;{n} 把&#x3000;{hook}&#x3000;{state}</source>
+        <translation>{number}  {kind}  {n} key(s)  {hook}  {state}</translation>
+    </message>
+    <message>
+        <source>费用已交清（收据 {receipt}，{on}）</source>
+        <translation>Fees paid (receipt {receipt}, {on})</translation>
+    </message>
+    <message>
+        <source>费用未交清</source>
+        <translation>Fees not paid</translation>
+    </message>
+    <message>
+        <source>装修许可证 {no}（{issued} 办理），{paid}</source>
+        <translation>Decoration permit {no} (issued {issued}); {paid}</translation>
+    </message>
+    <message>
+        <source>尚未登记装修手续</source>
+        <translation>No decoration permit recorded yet</translation>
+    </message>
+    <message>
+        <source>请先填写房号</source>
+        <translation>Please enter the room no. first</translation>
+    </message>
+    <message>
+        <source>找不到该房号</source>
+        <translation>Room no. not found</translation>
+    </message>
+    <message>
+        <source>请填写房号</source>
+        <translation>Please enter the room no.</translation>
+    </message>
+    <message>
+        <source>请选择领取钥匙的业主</source>
+        <translation>Please choose the owner receiving the keys</translation>
+    </message>
+    <message>
+        <source>该房屋没有登记业主：请先在“房屋”中登记</source>
+        <translation>No owner is registered for this room: register one under &quot;Rooms &amp; Owners&quot; first</translation>
+    </message>
+    <message>
+        <source>该房屋没有可交付的钥匙（{kind}）</source>
+        <translation>This room has no keys to hand over ({kind})</translation>
+    </message>
+    <message>
+        <source>请勾选交付的钥匙</source>
+        <translation>Please tick the keys to hand over</translation>
+    </message>
+</context>
+<context>
+    <name>HookDelegate</name>
+    <message>
+        <source>空钩</source>
+        <translation>Empty hook</translation>
+    </message>
+</context>
+<context>
+    <name>HookPickerDialog</name>
+    <message>
+        <source>换钩位</source>
+        <translation>Move to Another Hook</translation>
+    </message>
+    <message>
+        <source>{number}&#x3000;现在：{hook}</source>
+        <translation>{number}  now on: {hook}</translation>
+    </message>
+    <message>
+        <source>钥匙柜</source>
+        <translation>Key cabinet</translation>
+    </message>
+    <message>
+        <source>新钩位</source>
+        <translation>New hook</translation>
+    </message>
+    <message>
+        <source>这个钥匙柜没有空钩位</source>
+        <translation>This cabinet has no empty hooks</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentDialog</name>
+    <message>
+        <source>遗失/损坏处理</source>
+        <translation>Handle Lost/Damaged Key</translation>
+    </message>
+    <message>
+        <source>找不到这条遗失/损坏记录</source>
+        <translation>This lost/damaged record cannot be found</translation>
+    </message>
+    <message>
+        <source>遗失/损坏处理 — {number}</source>
+        <translation>Handle Lost/Damaged Key — {number}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{number}&lt;/b&gt;&#x3000;{room}&#x3000;{kind} {n} 把（{source}）&#x3000;&lt;b&gt;{state}&lt;/b&gt;</source>
+        <translation>&lt;b&gt;{number}&lt;/b&gt;  {room}  {kind}: {n} key(s) ({source})  &lt;b&gt;{state}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>{at} {who} 报告：{what}</source>
+        <translation>{at} reported by {who}: {what}</translation>
+    </message>
+    <message>
+        <source>借领单：{serial}</source>
+        <translation>Loan slip: {serial}</translation>
+    </message>
+    <message>
+        <source>{at} 联系业主 {owner}：{agreed}{note}</source>
+        <translation>{at} owner {owner} contacted: {agreed}{note}</translation>
+    </message>
+    <message>
+        <source>同意处理</source>
+        <translation>agreed</translation>
+    </message>
+    <message>
+        <source>不同意处理</source>
+        <translation>did not agree</translation>
+    </message>
+    <message>
+        <source>{at} {who} 处理：{remedy} {outcome}</source>
+        <translation>{at} handled by {who}: {remedy} {outcome}</translation>
+    </message>
+    <message>
+        <source>只有客服主管可以审批：联系业主、补配钥匙或换锁。此处只能查看。</source>
+        <translation>Only a supervisor can approve: contact the owner, cut a new key or change the lock. You can only view it here.</translation>
+    </message>
+    <message>
+        <source>记录业主意见</source>
+        <translation>Record Owner&apos;s Response</translation>
+    </message>
+    <message>
+        <source>审批并处理</source>
+        <translation>Approve and Carry Out</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>联系的业主</source>
+        <translation>Owner contacted</translation>
+    </message>
+    <message>
+        <source>业主同意处理（补配钥匙或换锁）</source>
+        <translation>Owner agrees (new key or lock change)</translation>
+    </message>
+    <message>
+        <source>业主不同意处理</source>
+        <translation>Owner does not agree</translation>
+    </message>
+    <message>
+        <source>业主意见</source>
+        <translation>Owner&apos;s response</translation>
+    </message>
+    <message>
+        <source>业主不同意时必填：处理结果</source>
+        <translation>Required if the owner does not agree: the outcome</translation>
+    </message>
+    <message>
+        <source>说明/处理结果</source>
+        <translation>Notes/outcome</translation>
+    </message>
+    <message>
+        <source>处理方式</source>
+        <translation>Remedy</translation>
+    </message>
+    <message>
+        <source> 把</source>
+        <translation> key(s)</translation>
+    </message>
+    <message>
+        <source>补配数量</source>
+        <translation>Keys to cut</translation>
+    </message>
+    <message>
+        <source>钥匙编号</source>
+        <translation>Key no.</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>数量</source>
+        <translation>Copies</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>钩位</source>
+        <translation>Hook</translation>
+    </message>
+    <message>
+        <source>将作废</source>
+        <translation>To be retired</translation>
+    </message>
+    <message>
+        <source>新钥匙编号</source>
+        <translation>New key no.</translation>
+    </message>
+    <message>
+        <source>选填，如 已为业主补配两把</source>
+        <translation>Optional, e.g. two new keys cut for the owner</translation>
+    </message>
+    <message>
+        <source>添加新钥匙</source>
+        <translation>Add New Key</translation>
+    </message>
+    <message>
+        <source>新锁钥匙</source>
+        <translation>Keys of the new lock</translation>
+    </message>
+    <message>
+        <source>处理结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>原钥匙的钩位</source>
+        <translation>Old key&apos;s hook</translation>
+    </message>
+    <message>
+        <source>审批：换锁</source>
+        <translation>Approve: Change Lock</translation>
+    </message>
+    <message>
+        <source>审批：补配钥匙</source>
+        <translation>Approve: Cut New Key</translation>
+    </message>
+    <message>
+        <source>请填写联系的业主姓名</source>
+        <translation>Please enter the name of the owner contacted</translation>
+    </message>
+    <message>
+        <source>业主不同意处理时请记录处理结果</source>
+        <translation>If the owner does not agree, please record the outcome</translation>
+    </message>
+    <message>
+        <source>请登记新锁的钥匙</source>
+        <translation>Please enter the keys of the new lock</translation>
+    </message>
+    <message>
+        <source>请填写新钥匙编号</source>
+        <translation>Please enter the new key no.</translation>
+    </message>
+    <message>
+        <source>新钥匙编号重复</source>
+        <translation>A new key no. appears twice</translation>
+    </message>
+</context>
+<context>
+    <name>KeyCardDialog</name>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>数量</source>
+        <translation>Copies</translation>
+    </message>
+    <message>
+        <source>门锁</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <source>钩位</source>
+        <translation>Hook</translation>
+    </message>
+    <message>
+        <source>借用人</source>
+        <translation>Borrower</translation>
+    </message>
+    <message>
+        <source>应还时间</source>
+        <translation>Due back</translation>
+    </message>
+    <message>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>业主托存</source>
+        <translation>Owner Deposit</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Handled by</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>状态变化</source>
+        <translation>Status change</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>单号</source>
+        <translation>Slip no.</translation>
+    </message>
+    <message>
+        <source>报告时间</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>处理</source>
+        <translation>Remedy</translation>
+    </message>
+    <message>
+        <source>经过/结果</source>
+        <translation>Details/outcome</translation>
+    </message>
+    <message>
+        <source>借出…</source>
+        <translation>Lend…</translation>
+    </message>
+    <message>
+        <source>归还…</source>
+        <translation>Return…</translation>
+    </message>
+    <message>
+        <source>催还…</source>
+        <translation>Chase…</translation>
+    </message>
+    <message>
+        <source>交付业主…</source>
+        <translation>Hand Over to Owner…</translation>
+    </message>
+    <message>
+        <source>托存交还…</source>
+        <translation>Give Back Deposit…</translation>
+    </message>
+    <message>
+        <source>报告遗失/损坏…</source>
+        <translation>Report Lost/Damaged…</translation>
+    </message>
+    <message>
+        <source>处理遗失/损坏…</source>
+        <translation>Handle Lost/Damaged…</translation>
+    </message>
+    <message>
+        <source>换钩位…</source>
+        <translation>Move Hook…</translation>
+    </message>
+    <message>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>钥匙 {number}</source>
+        <translation>Key {number}</translation>
+    </message>
+    <message>
+        <source>{n} 把</source>
+        <translation>{n} key(s)</translation>
+    </message>
+    <message>
+        <source>（未注明）</source>
+        <translation>(not specified)</translation>
+    </message>
+    <message>
+        <source>{door}，第 {n} 代锁</source>
+        <translation>{door}, lock #{n}</translation>
+    </message>
+    <message>
+        <source>{due}（已逾期）</source>
+        <translation>{due} (overdue)</translation>
+    </message>
+    <message>
+        <source>借领单 {serial}</source>
+        <translation>Loan slip {serial}</translation>
+    </message>
+    <message>
+        <source>验收单 {serial}</source>
+        <translation>Acceptance record {serial}</translation>
+    </message>
+    <message>
+        <source>托存登记 {serial}</source>
+        <translation>Deposit record {serial}</translation>
+    </message>
+    <message>
+        <source>履历（{n}）</source>
+        <translation>History ({n})</translation>
+    </message>
+    <message>
+        <source>遗失/损坏（{n}）</source>
+        <translation>Lost/Damaged ({n})</translation>
+    </message>
+    <message>
+        <source>{serial}（{state}）&#x3000;业主：{owner}&#x3000;身份证：{id}&#x3000;电话：{phone}</source>
+        <translation>{serial} ({state})  Owner: {owner}  ID card: {id}  Phone: {phone}</translation>
+    </message>
+    <message>
+        <source>托存时间：{at}&#x3000;原因：{reason}</source>
+        <translation>Deposited: {at}  Reason: {reason}</translation>
+    </message>
+    <message>
+        <source>代领人：{name}&#x3000;身份证：{id}&#x3000;有效期至 {until}</source>
+        <translation>Authorized person: {name}  ID card: {id}  valid until {until}</translation>
+    </message>
+    <message>
+        <source>已于 {at} 交还 {who}</source>
+        <translation>Given back to {who} on {at}</translation>
+    </message>
+    <message>
+        <source>{title} {serial}</source>
+        <translation>{title} {serial}</translation>
+    </message>
+</context>
+<context>
+    <name>KeysPanel</name>
+    <message>
+        <source>房号 / 钥匙编号 / 扫描单据二维码</source>
+        <translation>Room no. / key no. / scan a slip&apos;s QR code</translation>
+    </message>
+    <message>
+        <source>输入房号或钥匙编号，或扫描借领单、托存单、验收单、交付单的二维码，找到的钩位加粗框出；再按 Enter 打开钥匙</source>
+        <translation>Type a room no. or key no., or scan the QR code of a loan, deposit, acceptance or handover slip; the hooks found are outlined in bold. Press Enter again to open the key</translation>
+    </message>
+    <message>
+        <source>查找：</source>
+        <translation>Find:</translation>
+    </message>
+    <message>
+        <source>钥匙柜：</source>
+        <translation>Cabinet:</translation>
+    </message>
+    <message>
+        <source>借出…</source>
+        <translation>Lend…</translation>
+    </message>
+    <message>
+        <source>填写《钥匙借领确认单》（Ctrl+L）</source>
+        <translation>Fill in the Key Loan Confirmation (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>归还…</source>
+        <translation>Return…</translation>
+    </message>
+    <message>
+        <source>清点归还的钥匙，挂回原钩位</source>
+        <translation>Count the returned keys and hang them back on their hooks</translation>
+    </message>
+    <message>
+        <source>钥匙验收…</source>
+        <translation>Key Acceptance…</translation>
+    </message>
+    <message>
+        <source>施工单位移交钥匙：逐把清点、试开、编号挂钩，打印《钥匙验收记录表》</source>
+        <translation>Keys handed over by a contractor: count and try each one, number it and hang it, print the Key Acceptance Record</translation>
+    </message>
+    <message>
+        <source>业主托存…</source>
+        <translation>Owner Deposit…</translation>
+    </message>
+    <message>
+        <source>登记业主托存的钥匙，打印《业主托存/移交钥匙登记表》</source>
+        <translation>Record a key deposited by an owner and print the Owner Key Deposit/Handover Register</translation>
+    </message>
+    <message>
+        <source>托存交还…</source>
+        <translation>Give Back Deposit…</translation>
+    </message>
+    <message>
+        <source>凭业主或受托人身份证交还托存钥匙</source>
+        <translation>Give a deposited key back against the ID card of the owner or an authorized person</translation>
+    </message>
+    <message>
+        <source>收房交付…</source>
+        <translation>Move-in Handover…</translation>
+    </message>
+    <message>
+        <source>收房时把第一把装修钥匙和正式钥匙交给业主</source>
+        <translation>At move-in, hand the first decoration key and the official keys to the owner</translation>
+    </message>
+    <message>
+        <source>盘点…</source>
+        <translation>Cabinet Count…</translation>
+    </message>
+    <message>
+        <source>逐个钩位核对钥匙是否在位</source>
+        <translation>Check hook by hook whether each key is there</translation>
+    </message>
+    <message>
+        <source>设置钥匙柜…</source>
+        <translation>Set Up Cabinets…</translation>
+    </message>
+    <message>
+        <source>新建或修改钥匙柜（名称、行列、钩位标签），按房屋批量登记钥匙</source>
+        <translation>Create or change a cabinet (name, rows and columns, hook labels); register keys for many rooms at once</translation>
+    </message>
+    <message>
+        <source>钥匙柜</source>
+        <translation>Cabinet</translation>
+    </message>
+    <message>
+        <source>钥匙登记簿</source>
+        <translation>Key Register</translation>
+    </message>
+    <message>
+        <source>借出与逾期</source>
+        <translation>Loans and Overdue</translation>
+    </message>
+    <message>
+        <source>遗失/损坏</source>
+        <translation>Lost/Damaged</translation>
+    </message>
+    <message>
+        <source>盘点记录</source>
+        <translation>Cabinet Counts</translation>
+    </message>
+    <message>
+        <source>还没有钥匙柜。请主管或系统管理员点“设置钥匙柜…”，按实物填写行数、列数和钩位标签。</source>
+        <translation>No key cabinet yet. A supervisor or the administrator should click &quot;Set Up Cabinets…&quot; and enter the rows, columns and hook labels as on the real cabinet.</translation>
+    </message>
+    <message>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <source>全部类别</source>
+        <translation>All categories</translation>
+    </message>
+    <message>
+        <source>房号（3-2 即整个单元）</source>
+        <translation>Room no. (3-2 = the whole unit)</translation>
+    </message>
+    <message>
+        <source>借用人或单位</source>
+        <translation>Borrower or company</translation>
+    </message>
+    <message>
+        <source>全部钥匙柜</source>
+        <translation>All cabinets</translation>
+    </message>
+    <message>
+        <source>催还…</source>
+        <translation>Chase…</translation>
+    </message>
+    <message>
+        <source>记录一次催还（电话、上门或短信）</source>
+        <translation>Record a reminder (phone, visit or text message)</translation>
+    </message>
+    <message>
+        <source>当日借出的钥匙下班前未还、施工单位借出超过借期的，列在上方；红色为已逾期。</source>
+        <translation>Same-day loans not back by closing time and contractor loans past their loan period are listed at the top; red means overdue.</translation>
+    </message>
+    <message>
+        <source>包括已处理</source>
+        <translation>Include resolved</translation>
+    </message>
+    <message>
+        <source>处理…</source>
+        <translation>Handle…</translation>
+    </message>
+    <message>
+        <source>记录业主意见，主管批准补配钥匙或换锁</source>
+        <translation>Record the owner&apos;s response; the supervisor approves a new key or a lock change</translation>
+    </message>
+    <message>
+        <source>按遗失上报…</source>
+        <translation>Report as Lost…</translation>
+    </message>
+    <message>
+        <source>盘点缺失的钥匙报告主管，开始遗失处理</source>
+        <translation>Report a key the count found missing to the supervisor and start the lost-key procedure</translation>
+    </message>
+    <message>
+        <source>{name}（在柜 {i} · 借出 {o}）</source>
+        <translation>{name} ({i} in · {o} out)</translation>
+    </message>
+    <message>
+        <source>{name}：{rows} 行 × {cols} 列，{hooks} 个钩位，挂有钥匙 {keys} 把</source>
+        <translation>{name}: {rows} rows × {cols} columns, {hooks} hooks, {keys} key(s) hanging</translation>
+    </message>
+    <message>
+        <source>借出与逾期（逾期 {n}）</source>
+        <translation>Loans and Overdue ({n} overdue)</translation>
+    </message>
+    <message>
+        <source>房号 {room}</source>
+        <translation>Room {room}</translation>
+    </message>
+    <message>
+        <source>借用人“{who}”</source>
+        <translation>Borrower &quot;{who}&quot;</translation>
+    </message>
+    <message>
+        <source>全部钥匙（不含作废）</source>
+        <translation>All keys (excluding retired)</translation>
+    </message>
+    <message>
+        <source>（只显示前 {n} 把，请缩小范围）</source>
+        <translation> (only the first {n} shown; narrow the filters)</translation>
+    </message>
+    <message>
+        <source>，其中逾期 {n} 把（红色）</source>
+        <translation>, {n} overdue (red)</translation>
+    </message>
+    <message>
+        <source>共 {n} 把{late}{more}</source>
+        <translation>{n} key(s){late}{more}</translation>
+    </message>
+    <message>
+        <source>应催还 {n} 张（已逾期 {late} 张）</source>
+        <translation>To chase: {n} loan(s) ({late} overdue)</translation>
+    </message>
+    <message>
+        <source>应催还：没有到期未还的钥匙</source>
+        <translation>To chase: no keys past due</translation>
+    </message>
+    <message>
+        <source>全部借出中的借领单 {n} 张</source>
+        <translation>All open loans: {n}</translation>
+    </message>
+    <message>
+        <source>待处理 {n} 起</source>
+        <translation>{n} open</translation>
+    </message>
+    <message>
+        <source>共 {n} 起</source>
+        <translation>{n} in all</translation>
+    </message>
+    <message>
+        <source>{name} 还没有盘点过</source>
+        <translation>{name} has never been counted</translation>
+    </message>
+    <message>
+        <source>{name} {when} 盘点：账实相符</source>
+        <translation>{name} counted {when}: matches the records</translation>
+    </message>
+    <message>
+        <source>{name} {when} 盘点：缺失 {m} 把，账外在位 {u} 把</source>
+        <translation>{name} counted {when}: {m} missing, {u} present but not on record</translation>
+    </message>
+    <message>
+        <source>没有找到“{text}”：请核对房号、钥匙编号或单据编号</source>
+        <translation>Nothing found for &quot;{text}&quot;: check the room no., key no. or slip number</translation>
+    </message>
+    <message>
+        <source>{what}：{n} 把钥匙都已不在柜中（已交付或作废），按 Enter 查看</source>
+        <translation>{what}: all {n} key(s) have left the cabinet (handed over or retired); press Enter to view</translation>
+    </message>
+    <message>
+        <source>{what}：{n} 把，已框出</source>
+        <translation>{what}: {n} keys, outlined</translation>
+    </message>
+    <message>
+        <source>{what}：已框出</source>
+        <translation>{what}: outlined</translation>
+    </message>
+    <message>
+        <source>；另有 {n} 把在其他钥匙柜</source>
+        <translation>; {n} more in other cabinets</translation>
+    </message>
+    <message>
+        <source>；{n} 把已不在柜中</source>
+        <translation>; {n} no longer in a cabinet</translation>
+    </message>
+    <message>
+        <source>（Enter 打开）</source>
+        <translation> (Enter opens)</translation>
+    </message>
+    <message>
+        <source>钥匙 {ref}</source>
+        <translation>Key {ref}</translation>
+    </message>
+    <message>
+        <source>房号 {ref} 的钥匙</source>
+        <translation>Keys of room {ref}</translation>
+    </message>
+    <message>
+        <source>借领单 {ref}</source>
+        <translation>Loan slip {ref}</translation>
+    </message>
+    <message>
+        <source>托存单 {ref}</source>
+        <translation>Deposit slip {ref}</translation>
+    </message>
+    <message>
+        <source>验收单 {ref}</source>
+        <translation>Acceptance record {ref}</translation>
+    </message>
+    <message>
+        <source>交付单 {ref}</source>
+        <translation>Handover slip {ref}</translation>
+    </message>
+    <message>
+        <source>按遗失上报</source>
+        <translation>Report as Lost</translation>
+    </message>
+    <message>
+        <source>盘点时钩位 {hook} 上的钥匙 {number}（{room}）不在。报告主管按遗失处理？</source>
+        <translation>Key {number} ({room}) was not on hook {hook} at the count. Report it to the supervisor as lost?</translation>
+    </message>
+    <message>
+        <source>点一个钩位打开钥匙；方向键移动，Enter 打开。</source>
+        <translation>Click a hook to open its key; arrow keys move, Enter opens.</translation>
+    </message>
+    <message>
+        <source>打开钥匙…</source>
+        <translation>Open Key…</translation>
+    </message>
+    <message>
+        <source>标签已检查</source>
+        <translation>Mark Label Checked</translation>
+    </message>
+    <message>
+        <source>标签已更换</source>
+        <translation>Mark Label Replaced</translation>
+    </message>
+    <message>
+        <source>钥匙编号</source>
+        <translation>Key no.</translation>
+    </message>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>数量</source>
+        <translation>Copies</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>钩位</source>
+        <translation>Hook</translation>
+    </message>
+    <message>
+        <source>借用人</source>
+        <translation>Borrower</translation>
+    </message>
+    <message>
+        <source>应还时间</source>
+        <translation>Due back</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>借领单号</source>
+        <translation>Loan slip</translation>
+    </message>
+    <message>
+        <source>借匙人</source>
+        <translation>Borrower</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>钥匙</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <source>借出时间</source>
+        <translation>Lent</translation>
+    </message>
+    <message>
+        <source>已催还</source>
+        <translation>Chased</translation>
+    </message>
+    <message>
+        <source>{n} 次</source>
+        <translation>{n}×</translation>
+    </message>
+    <message>
+        <source>最近催还</source>
+        <translation>Last chased</translation>
+    </message>
+    <message>
+        <source>事由</source>
+        <translation>Purpose</translation>
+    </message>
+    <message>
+        <source>报告时间</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <source>情况</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>处理</source>
+        <translation>Remedy</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>最近盘点</source>
+        <translation>Last count</translation>
+    </message>
+    <message>
+        <source>未盘点</source>
+        <translation>Not counted</translation>
+    </message>
+    <message>
+        <source>盘点人</source>
+        <translation>Counted by</translation>
+    </message>
+    <message>
+        <source>应在柜</source>
+        <translation>Expected</translation>
+    </message>
+    <message>
+        <source>在位</source>
+        <translation>Present</translation>
+    </message>
+    <message>
+        <source>缺失</source>
+        <translation>Missing</translation>
+    </message>
+    <message>
+        <source>账外在位</source>
+        <translation>Not on record</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>遗失处理</source>
+        <translation>Lost-key procedure</translation>
+    </message>
+    <message>
+        <source>已上报</source>
+        <translation>Reported</translation>
+    </message>
+</context>
+<context>
+    <name>LabelCheckDialog</name>
+    <message>
+        <source>标签检查 — {name}</source>
+        <translation>Label Check — {name}</translation>
+    </message>
+    <message>
+        <source>钩位</source>
+        <translation>Hook</translation>
+    </message>
+    <message>
+        <source>钥匙</source>
+        <translation>Key</translation>
+    </message>
+    <message>
+        <source>上次检查</source>
+        <translation>Last checked</translation>
+    </message>
+    <message>
+        <source>已检查</source>
+        <translation>Checked</translation>
+    </message>
+    <message>
+        <source>已更换</source>
+        <translation>Replaced</translation>
+    </message>
+    <message>
+        <source>空钩</source>
+        <translation>Empty hook</translation>
+    </message>
+    <message>
+        <source>从未</source>
+        <translation>Never</translation>
+    </message>
+    <message>
+        <source>所选标为已检查（空格）</source>
+        <translation>Mark Selected as Checked (Space)</translation>
+    </message>
+    <message>
+        <source>全部标为已检查</source>
+        <translation>Mark All as Checked</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>逐个核对钩位标签；字迹模糊的更换后勾选“已更换”。</source>
+        <translation>Check the hook labels one by one; replace faded ones and tick &quot;Replaced&quot;.</translation>
+    </message>
+    <message>
+        <source>请勾选已检查的钩位</source>
+        <translation>Please tick the hooks you checked</translation>
+    </message>
+</context>
+<context>
+    <name>LoanDialog</name>
+    <message>
+        <source>借出钥匙 — 钥匙借领确认单</source>
+        <translation>Lend Keys — Key Loan Confirmation</translation>
+    </message>
+    <message>
+        <source>借匙人类别</source>
+        <translation>Borrower type</translation>
+    </message>
+    <message>
+        <source>核对工作证上的号码</source>
+        <translation>Check the number on the work ID</translation>
+    </message>
+    <message>
+        <source>工作证号</source>
+        <translation>Work ID no.</translation>
+    </message>
+    <message>
+        <source>选择或输入施工单位</source>
+        <translation>Choose or type a contractor</translation>
+    </message>
+    <message>
+        <source>施工单位</source>
+        <translation>Contractor</translation>
+    </message>
+    <message>
+        <source>施工人员的工作证/出入证号</source>
+        <translation>The worker&apos;s work ID or site pass number</translation>
+    </message>
+    <message>
+        <source>工作证/出入证号</source>
+        <translation>Work ID/pass no.</translation>
+    </message>
+    <message>
+        <source>借匙人姓名</source>
+        <translation>Borrower&apos;s name</translation>
+    </message>
+    <message>
+        <source>业主</source>
+        <translation>Owner</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Contact phone</translation>
+    </message>
+    <message>
+        <source>如 维修水管、带客户看房、进场施工</source>
+        <translation>e.g. pipe repair, showing a buyer round, starting work on site</translation>
+    </message>
+    <message>
+        <source>借用事由</source>
+        <translation>Purpose</translation>
+    </message>
+    <message>
+        <source>（无需陪同）</source>
+        <translation>(no escort needed)</translation>
+    </message>
+    <message>
+        <source>{name}（{work_id}）</source>
+        <translation>{name} ({work_id})</translation>
+    </message>
+    <message>
+        <source>工程部陪同</source>
+        <translation>Engineering escort</translation>
+    </message>
+    <message>
+        <source>输入或扫描钥匙编号、房号，回车加入</source>
+        <translation>Type or scan a key no. or room no. and press Enter to add it</translation>
+    </message>
+    <message>
+        <source>移除所选</source>
+        <translation>Remove Selected</translation>
+    </message>
+    <message>
+        <source>钥匙编号</source>
+        <translation>Key no.</translation>
+    </message>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>钩位</source>
+        <translation>Hook</translation>
+    </message>
+    <message>
+        <source>借出数量</source>
+        <translation>Copies lent</translation>
+    </message>
+    <message>
+        <source>钥匙</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <source>应还时间</source>
+        <translation>Due back</translation>
+    </message>
+    <message>
+        <source>《钥匙借领确认单》</source>
+        <translation>Key Loan Confirmation</translation>
+    </message>
+    <message>
+        <source>留空则用员工登记的电话</source>
+        <translation>Leave blank to use the phone on the staff record</translation>
+    </message>
+    <message>
+        <source>借出后 {n} 天</source>
+        <translation>{n} day(s) after lending</translation>
+    </message>
+    <message>
+        <source>当日下班前归还</source>
+        <translation>Back by closing time today</translation>
+    </message>
+    <message>
+        <source>{due}（{how}）</source>
+        <translation>{due} ({how})</translation>
+    </message>
+    <message>
+        <source>请核对借匙人的工作证号</source>
+        <translation>Please check the borrower&apos;s work ID no.</translation>
+    </message>
+    <message>
+        <source>工作证号 {work_id} 不是在职的售楼人员</source>
+        <translation>Work ID no. {work_id} is not a current sales staff member</translation>
+    </message>
+    <message>
+        <source>工作证号 {work_id} 与在职员工记录不符，不能借出</source>
+        <translation>Work ID no. {work_id} does not match any current staff record; the keys cannot be lent</translation>
+    </message>
+    <message>
+        <source>✓ {name}（{department}）</source>
+        <translation>✓ {name} ({department})</translation>
+    </message>
+    <message>
+        <source>（请选择业主）</source>
+        <translation>(please choose an owner)</translation>
+    </message>
+    <message>
+        <source>（请先加入钥匙）</source>
+        <translation>(add keys first)</translation>
+    </message>
+    <message>
+        <source>{name}（{phone}）</source>
+        <translation>{name} ({phone})</translation>
+    </message>
+    <message>
+        <source>{number} 是业主托存钥匙，只能凭身份证交还业主本人，不能外借</source>
+        <translation>{number} is an owner deposit key: it is only given back to the owner against their ID card and cannot be lent</translation>
+    </message>
+    <message>
+        <source>{number} 当前为“{state}”，不能借出</source>
+        <translation>{number} is &quot;{state}&quot; and cannot be lent</translation>
+    </message>
+    <message>
+        <source>{number} 已在列表中</source>
+        <translation>{number} is already in the list</translation>
+    </message>
+    <message>
+        <source>找不到钥匙或房号“{text}”</source>
+        <translation>No key or room no. &quot;{text}&quot; found</translation>
+    </message>
+    <message>
+        <source> 把（共 {n} 把）</source>
+        <translation> (of {n})</translation>
+    </message>
+    <message>
+        <source>请填写施工单位</source>
+        <translation>Please enter the contractor</translation>
+    </message>
+    <message>
+        <source>请核对并填写施工人员的工作证/出入证号</source>
+        <translation>Please check and enter the worker&apos;s work ID or site pass number</translation>
+    </message>
+    <message>
+        <source>请填写借匙人姓名</source>
+        <translation>Please enter the borrower&apos;s name</translation>
+    </message>
+    <message>
+        <source>请从房屋的业主中选择借匙人</source>
+        <translation>Please choose the borrower from the room&apos;s owners</translation>
+    </message>
+    <message>
+        <source>请填写借用事由</source>
+        <translation>Please enter the purpose</translation>
+    </message>
+    <message>
+        <source>请加入要借出的钥匙</source>
+        <translation>Please add the keys to lend</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>FrontDesk 物业客服台</source>
@@ -814,6 +2780,10 @@ After: {after}</translation>
     <message>
         <source>报修</source>
         <translation>Repairs</translation>
+    </message>
+    <message>
+        <source>钥匙柜</source>
+        <translation>Key Cabinet</translation>
     </message>
     <message>
         <source>走访回访</source>
@@ -1089,6 +3059,61 @@ An offline workstation for property-management service centers.</translation>
     <message>
         <source>两次输入的密码不一致</source>
         <translation>The passwords do not match</translation>
+    </message>
+</context>
+<context>
+    <name>PermitDialog</name>
+    <message>
+        <source>登记装修手续</source>
+        <translation>Record Decoration Permit</translation>
+    </message>
+    <message>
+        <source>装修手续 — {room}</source>
+        <translation>Decoration Permit — {room}</translation>
+    </message>
+    <message>
+        <source>已登记：{no}（{issued}）{paid}</source>
+        <translation>Recorded: {no} ({issued}); {paid}</translation>
+    </message>
+    <message>
+        <source>费用已交清</source>
+        <translation>Fees paid</translation>
+    </message>
+    <message>
+        <source>费用未交清</source>
+        <translation>Fees not paid</translation>
+    </message>
+    <message>
+        <source>装修许可证编号</source>
+        <translation>Decoration permit no.</translation>
+    </message>
+    <message>
+        <source>办理日期</source>
+        <translation>Date issued</translation>
+    </message>
+    <message>
+        <source>装修相关费用已交清</source>
+        <translation>Decoration fees paid</translation>
+    </message>
+    <message>
+        <source>收据号码</source>
+        <translation>Receipt no.</translation>
+    </message>
+    <message>
+        <source>交费日期</source>
+        <translation>Date paid</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>请填写装修许可证编号</source>
+        <translation>Please enter the decoration permit no.</translation>
+    </message>
+    <message>
+        <source>已交清费用请填写收据号码</source>
+        <translation>If the fees are paid, please enter the receipt no.</translation>
     </message>
 </context>
 <context>
@@ -1453,6 +3478,57 @@ An offline workstation for property-management service centers.</translation>
     <message>
         <source>全部接待人</source>
         <translation>All staff</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderDialog</name>
+    <message>
+        <source>催还</source>
+        <translation>Chase</translation>
+    </message>
+    <message>
+        <source>催还 — {serial}</source>
+        <translation>Chase — {serial}</translation>
+    </message>
+    <message>
+        <source>{name}{company}（{kind}，电话 {phone}）借 {keys}，应还 {due}</source>
+        <translation>{name}{company} ({kind}, phone {phone}) borrowed {keys}, due back {due}</translation>
+    </message>
+    <message>
+        <source>催还方式</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <source>如 答应明天上午送回</source>
+        <translation>e.g. promised to bring it back tomorrow morning</translation>
+    </message>
+    <message>
+        <source>情况</source>
+        <translation>Response</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Handled by</translation>
+    </message>
+    <message>
+        <source>方式</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <source>已催还 {n} 次</source>
+        <translation>Chased {n} time(s)</translation>
+    </message>
+    <message>
+        <source>此前催还</source>
+        <translation>Earlier reminders</translation>
+    </message>
+    <message>
+        <source>尚未催还过</source>
+        <translation>Not chased yet</translation>
     </message>
 </context>
 <context>
@@ -2176,6 +4252,49 @@ An offline workstation for property-management service centers.</translation>
     </message>
 </context>
 <context>
+    <name>ReportDialog</name>
+    <message>
+        <source>报告钥匙遗失/损坏</source>
+        <translation>Report Lost/Damaged Key</translation>
+    </message>
+    <message>
+        <source>报告遗失/损坏 — {number}</source>
+        <translation>Report Lost/Damaged — {number}</translation>
+    </message>
+    <message>
+        <source>{number}&#x3000;{room}&#x3000;{kind}&#x3000;共 {n} 把&#x3000;{state}</source>
+        <translation>{number}  {room}  {kind}  {n} key(s) in all  {state}</translation>
+    </message>
+    <message>
+        <source>情况</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source> 把</source>
+        <translation> key(s)</translation>
+    </message>
+    <message>
+        <source>数量</source>
+        <translation>Copies</translation>
+    </message>
+    <message>
+        <source>何时、何处、如何遗失或损坏；谁发现的</source>
+        <translation>When, where and how it was lost or damaged; who noticed</translation>
+    </message>
+    <message>
+        <source>经过</source>
+        <translation>What happened</translation>
+    </message>
+    <message>
+        <source>保存后报告客服主管，由主管联系业主并决定补配钥匙或换锁。</source>
+        <translation>Saving reports it to the supervisor, who contacts the owner and decides on a new key or a lock change.</translation>
+    </message>
+    <message>
+        <source>请写明遗失或损坏的经过</source>
+        <translation>Please describe how it was lost or damaged</translation>
+    </message>
+</context>
+<context>
     <name>RestoreDialog</name>
     <message>
         <source>从备份恢复</source>
@@ -2234,6 +4353,109 @@ The current database will be kept aside.</translation>
         <translation>Restored. The previous database was kept as:
 {aside}
 Please sign in again.</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnDialog</name>
+    <message>
+        <source>归还钥匙</source>
+        <translation>Return Keys</translation>
+    </message>
+    <message>
+        <source>扫描借领单二维码，或输入单号 JY-…、钥匙编号，回车查找</source>
+        <translation>Scan the loan slip&apos;s QR code, or type its number JY-… or a key no., and press Enter</translation>
+    </message>
+    <message>
+        <source>借领单</source>
+        <translation>Loan slip</translation>
+    </message>
+    <message>
+        <source>钥匙编号</source>
+        <translation>Key no.</translation>
+    </message>
+    <message>
+        <source>房号</source>
+        <translation>Room no.</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>借出</source>
+        <translation>Lent</translation>
+    </message>
+    <message>
+        <source>归还数量</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <source>清点</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>还匙人</source>
+        <translation>Returned by</translation>
+    </message>
+    <message>
+        <source>少还时必填：经过、谁丢的、业主是否知道</source>
+        <translation>Required if keys are missing: what happened, who lost them, whether the owner knows</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>接收人</source>
+        <translation>Received by</translation>
+    </message>
+    <message>
+        <source>找不到“{text}”的借出记录</source>
+        <translation>No loan found for &quot;{text}&quot;</translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;color:#c62828&apos;&gt;{due}（已逾期）&lt;/b&gt;</source>
+        <translation>&lt;b style=&apos;color:#c62828&apos;&gt;{due} (overdue)&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>{kind}：&lt;b&gt;{name}&lt;/b&gt;{company}&#x3000;事由：{purpose}&lt;br&gt;借出 {lent}&#x3000;应还 {due}</source>
+        <translation>{kind}: &lt;b&gt;{name}&lt;/b&gt;{company}  Purpose: {purpose}&lt;br&gt;Lent {lent}  Due back {due}</translation>
+    </message>
+    <message>
+        <source>{n} 把</source>
+        <translation>{n} key(s)</translation>
+    </message>
+    <message>
+        <source> 把</source>
+        <translation> key(s)</translation>
+    </message>
+    <message>
+        <source>少还 {n} 把：保存后按遗失上报客服主管，钥匙进入遗失/损坏处理。</source>
+        <translation>{n} key(s) short: saving reports them lost to the supervisor and starts the lost/damaged procedure.</translation>
+    </message>
+    <message>
+        <source>请扫描或输入借领单号</source>
+        <translation>Please scan or type the loan slip number</translation>
+    </message>
+    <message>
+        <source>借领单 {serial} 已于 {at} 归还</source>
+        <translation>Loan slip {serial} was already returned on {at}</translation>
+    </message>
+    <message>
+        <source>请填写还匙人</source>
+        <translation>Please enter who returned the keys</translation>
+    </message>
+    <message>
+        <source>请写明少还的情况</source>
+        <translation>Please explain the missing keys</translation>
+    </message>
+    <message>
+        <source>归还短缺</source>
+        <translation>Returned Short</translation>
+    </message>
+    <message>
+        <source>借领单 {serial} 少还 {n} 把，已按遗失上报客服主管（见钥匙的“遗失/损坏”）。</source>
+        <translation>Loan slip {serial} came back {n} key(s) short; they have been reported lost to the supervisor (see the key&apos;s &quot;Lost/Damaged&quot; tab).</translation>
     </message>
 </context>
 <context>
@@ -2843,6 +5065,22 @@ Please sign in again.</translation>
         <translation>Work orders past these limits are shown in red on the Repairs board.</translation>
     </message>
     <message>
+        <source>钥匙借期</source>
+        <translation>Key Loan Periods</translation>
+    </message>
+    <message>
+        <source>下班时间</source>
+        <translation>Closing time</translation>
+    </message>
+    <message>
+        <source>当日</source>
+        <translation>Same day</translation>
+    </message>
+    <message>
+        <source>“当日”的借出须在下班时间前归还；超过借期未还的列入催还。</source>
+        <translation>&quot;Same day&quot; loans must be back by closing time; loans not back within their period are listed for chasing.</translation>
+    </message>
+    <message>
         <source>选择字体文件</source>
         <translation>Choose Font File</translation>
     </message>
@@ -3187,6 +5425,13 @@ Please sign in again.</translation>
     </message>
 </context>
 <context>
+    <name>_KeyForm</name>
+    <message>
+        <source>保存后打印{title}</source>
+        <translation>Print the {title} after saving</translation>
+    </message>
+</context>
+<context>
     <name>_ListTab</name>
     <message>
         <source>新增…</source>
@@ -3216,6 +5461,25 @@ Please sign in again.</translation>
 {path}
 
 Saved data is not affected and you can keep working. If it happens again, send the log file to support.</translation>
+    </message>
+</context>
+<context>
+    <name>key_dialogs</name>
+    <message>
+        <source>{name}（空钩 {free} 个）</source>
+        <translation>{name} ({free} empty hooks)</translation>
+    </message>
+    <message>
+        <source>《钥匙借领确认单》</source>
+        <translation>Key Loan Confirmation</translation>
+    </message>
+    <message>
+        <source>《钥匙验收记录表》</source>
+        <translation>Key Acceptance Record</translation>
+    </message>
+    <message>
+        <source>《业主托存/移交钥匙登记表》</source>
+        <translation>Owner Key Deposit/Handover Register</translation>
     </message>
 </context>
 <context>
@@ -3639,6 +5903,198 @@ Saved data is not affected and you can keep working. If it happens again, send t
     <message>
         <source>修改报修信息</source>
         <translation>Edit Repair Request</translation>
+    </message>
+    <message>
+        <source>在柜</source>
+        <translation>In cabinet</translation>
+    </message>
+    <message>
+        <source>借出</source>
+        <translation>On loan</translation>
+    </message>
+    <message>
+        <source>已交付</source>
+        <translation>Handed over</translation>
+    </message>
+    <message>
+        <source>遗失</source>
+        <translation>Lost</translation>
+    </message>
+    <message>
+        <source>损坏</source>
+        <translation>Damaged</translation>
+    </message>
+    <message>
+        <source>作废</source>
+        <translation>Retired</translation>
+    </message>
+    <message>
+        <source>逾期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>空钩</source>
+        <translation>Empty hook</translation>
+    </message>
+    <message>
+        <source>施工钥匙</source>
+        <translation>Construction key</translation>
+    </message>
+    <message>
+        <source>装修钥匙（第一把）</source>
+        <translation>Decoration key (first)</translation>
+    </message>
+    <message>
+        <source>装修钥匙（第二把）</source>
+        <translation>Decoration key (second)</translation>
+    </message>
+    <message>
+        <source>正式钥匙</source>
+        <translation>Official key</translation>
+    </message>
+    <message>
+        <source>业主托存</source>
+        <translation>Owner deposit</translation>
+    </message>
+    <message>
+        <source>公司员工</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <source>施工单位</source>
+        <translation>Contractor</translation>
+    </message>
+    <message>
+        <source>售楼人员</source>
+        <translation>Sales staff</translation>
+    </message>
+    <message>
+        <source>借出中</source>
+        <translation>Out</translation>
+    </message>
+    <message>
+        <source>已归还</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <source>归还短缺</source>
+        <translation>Returned short</translation>
+    </message>
+    <message>
+        <source>短信</source>
+        <translation>Text message</translation>
+    </message>
+    <message>
+        <source>收房交付</source>
+        <translation>Move-in handover</translation>
+    </message>
+    <message>
+        <source>第二把装修钥匙</source>
+        <translation>Second decoration key</translation>
+    </message>
+    <message>
+        <source>已报告主管</source>
+        <translation>Reported to supervisor</translation>
+    </message>
+    <message>
+        <source>业主已同意</source>
+        <translation>Owner consented</translation>
+    </message>
+    <message>
+        <source>业主不同意</source>
+        <translation>Owner declined</translation>
+    </message>
+    <message>
+        <source>补配钥匙</source>
+        <translation>New key cut</translation>
+    </message>
+    <message>
+        <source>换锁</source>
+        <translation>Lock change</translation>
+    </message>
+    <message>
+        <source>报告</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <source>盘点缺失</source>
+        <translation>Missing at count</translation>
+    </message>
+    <message>
+        <source>验收入柜</source>
+        <translation>Accepted and hung</translation>
+    </message>
+    <message>
+        <source>登记入柜</source>
+        <translation>Registered and hung</translation>
+    </message>
+    <message>
+        <source>归还</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <source>交付业主</source>
+        <translation>Handed to owner</translation>
+    </message>
+    <message>
+        <source>托存交还</source>
+        <translation>Deposit given back</translation>
+    </message>
+    <message>
+        <source>报告遗失/损坏</source>
+        <translation>Reported lost/damaged</translation>
+    </message>
+    <message>
+        <source>换锁作废</source>
+        <translation>Retired by lock change</translation>
+    </message>
+    <message>
+        <source>换钩位</source>
+        <translation>Moved hook</translation>
+    </message>
+    <message>
+        <source>催还</source>
+        <translation>Chased</translation>
+    </message>
+    <message>
+        <source>业主同意处理</source>
+        <translation>Owner agreed</translation>
+    </message>
+    <message>
+        <source>业主不同意处理</source>
+        <translation>Owner refused</translation>
+    </message>
+    <message>
+        <source>当日未还</source>
+        <translation>Not back same day</translation>
+    </message>
+    <message>
+        <source>超期催还</source>
+        <translation>Past loan period</translation>
+    </message>
+    <message>
+        <source>今日到期</source>
+        <translation>Due today</translation>
+    </message>
+    <message>
+        <source>在位</source>
+        <translation>Present</translation>
+    </message>
+    <message>
+        <source>缺失</source>
+        <translation>Missing</translation>
+    </message>
+    <message>
+        <source>账外在位</source>
+        <translation>Not on record</translation>
+    </message>
+    <message>
+        <source>托存中</source>
+        <translation>Held</translation>
+    </message>
+    <message>
+        <source>已交还</source>
+        <translation>Given back</translation>
     </message>
 </context>
 <context>
