@@ -484,6 +484,7 @@ def _procedures(session: Session, rng: random.Random, months: int, room_ids: lis
     from app.demo_callbacks import generate_callbacks
     from app.demo_calls import generate_calls
     from app.demo_complaints import generate_complaints
+    from app.demo_keys import generate_keys
     from app.demo_repairs import generate_repairs
 
     clerks = [u[0] for u in DEMO_USERS if u[2] in (Role.ASSISTANT, Role.SUPERVISOR)]
@@ -491,7 +492,8 @@ def _procedures(session: Session, rng: random.Random, months: int, room_ids: lis
     return {"来电来访": generate_calls(session, rng, ANCHOR, months, room_ids, clerks),
             "投诉": generate_complaints(session, rng, ANCHOR, months, room_ids, staff_ids),
             "回访": generate_callbacks(session, rng, ANCHOR, months, room_ids),
-            "报修": generate_repairs(session, rng, ANCHOR, months, room_ids, clerks)}
+            "报修": generate_repairs(session, rng, ANCHOR, months, room_ids, clerks),
+            "钥匙借领": generate_keys(session, rng, ANCHOR, months, room_ids, clerks)}
 
 
 def _write_settings(session: Session) -> list[str]:

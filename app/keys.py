@@ -184,6 +184,8 @@ class Action(StrEnum):
     REMIND = "remind"
     CONSENT = "consent"
     DECLINE = "decline"
+    RETURN_SHORT = "return_short"    # back with none of the copies lent: 遗失
+    WRITE_OFF = "write_off"          # the owner declined 补配/换锁: the lost or damaged key leaves its hook
 
 
 ACTION_LABELS = {
@@ -191,6 +193,7 @@ ACTION_LABELS = {
     Action.RETURN: "归还", Action.HAND_OVER: "交付业主", Action.GIVE_BACK: "托存交还",
     Action.REPORT: "报告遗失/损坏", Action.RECUT: "补配钥匙", Action.RETIRE: "换锁作废", Action.MOVE: "换钩位",
     Action.REMIND: "催还", Action.CONSENT: "业主同意处理", Action.DECLINE: "业主不同意处理",
+    Action.RETURN_SHORT: "归还短缺", Action.WRITE_OFF: "注销",
 }
 
 K = KeyState
@@ -200,13 +203,16 @@ TRANSITIONS: dict[Action, tuple[frozenset[KeyState], KeyState | None, Perm]] = {
     Action.LEND: (frozenset({K.IN}), K.OUT, Perm.HANDLE_KEYS),
     # Back with every copy: on its hook. With fewer: the rest is reported lost (return_loan).
     Action.RETURN: (frozenset({K.OUT}), K.IN, Perm.HANDLE_KEYS),
+    Action.RETURN_SHORT: (frozenset({K.OUT}), K.LOST, Perm.HANDLE_KEYS),
     Action.HAND_OVER: (frozenset({K.IN}), K.HANDED, Perm.HANDLE_KEYS),
     Action.GIVE_BACK: (frozenset({K.IN}), K.HANDED, Perm.HANDLE_KEYS),
     # → 遗失 or 损坏. A key out on loan is counted at its return; a shortfall is reported then.
     Action.REPORT: (frozenset({K.IN}), None, Perm.HANDLE_KEYS),
     Action.RECUT: (frozenset({K.IN, K.LOST, K.DAMAGED}), K.IN, Perm.APPROVE_KEYS),
-    Action.RETIRE: (frozenset({K.IN, K.OUT, K.LOST, K.DAMAGED}), K.RETIRED, Perm.APPROVE_KEYS),
+    # 换锁 retires every key of the lock, those already handed to the owner too.
+    Action.RETIRE: (frozenset({K.IN, K.OUT, K.LOST, K.DAMAGED, K.HANDED}), K.RETIRED, Perm.APPROVE_KEYS),
     Action.MOVE: (frozenset({K.IN, K.OUT, K.LOST, K.DAMAGED}), None, Perm.HANDLE_KEYS),
+    Action.WRITE_OFF: (frozenset({K.LOST, K.DAMAGED}), K.RETIRED, Perm.APPROVE_KEYS),
 }
 del K
 
@@ -227,6 +233,7 @@ KEEP_YEARS = 2                 # every key record is kept two years (钥匙的�
 MAX_COPIES = 20
 MAX_HOOKS = 10_000             # per cabinet
 FUTURE_SLACK = timedelta(minutes=5)
+DEPOSIT_ONLY = "业主托存的钥匙请用“业主托存”登记（凭业主身份证交还）"
 
 
 def can(action: Action | str, state: KeyState | str, actor: Actor | None) -> bool:
@@ -503,6 +510,10 @@ def update_cabinet(session: Session, actor: Actor, cabinet_id: int, data: Cabine
         session.execute(KeyHook.__table__.insert(), new)
     c.name, c.rows, c.cols, c.location = name, data.rows, data.cols, normalize_text(data.location)
     c.updated_by = actor.username
+    if name != before["name"]:  # the keys' 钥匙柜-钩位 follows the new name
+        for key_id, hook_label in session.execute(select(Key.id, KeyHook.label).join(KeyHook, KeyHook.id == Key.hook_id)
+                                                  .where(KeyHook.cabinet_id == c.id)).all():
+            session.execute(Key.__table__.update().where(Key.id == key_id).values(home_hook_label=f"{name}-{hook_label}"))
     after = {"name": c.name, "rows": c.rows, "cols": c.cols, "location": c.location}
     if before != after:
         audit.record(session, actor, "update", "key_cabinet", c.id, before=before, after=after,
@@ -523,6 +534,8 @@ def rename_hook(session: Session, actor: Actor, hook_id: int, label: str) -> Non
         audit.record(session, actor, "update", "key_hook", h.id, before={"label": h.label}, after={"label": label},
                      summary=f"钩位标签 {h.label} 改为 {label}")
         h.label = label
+        cab = session.scalar(select(KeyCabinet.name).where(KeyCabinet.id == h.cabinet_id))
+        session.execute(Key.__table__.update().where(Key.hook_id == h.id).values(home_hook_label=f"{cab}-{label}"))
 
 
 def _cabinet_rows(session: Session, where: Any = None) -> list[CabinetRow]:
@@ -692,7 +705,8 @@ def _new_key(session: Session, actor: Actor, data: KeyData, at: datetime, action
     if errors := key_problems(data):
         raise ValidationError(errors=errors)
     number = normalize_text(data.number)
-    if session.scalar(select(Key.id).where(Key.number == number)):
+    # Unique whatever the case: a scanner or a clerk may type a-1 for A-1 (find() ignores case).
+    if session.scalar(select(Key.id).where(func.upper(Key.number) == number.upper())):
         raise ValidationError(f"钥匙编号 {number} 已存在", field="number")
     room = _room(session, data.room_id, data.room_code)
     _check_hook_free(session, data.hook_id)
@@ -715,6 +729,8 @@ def create_key(session: Session, actor: Actor, data: KeyData, at: datetime | Non
     """Register one key and hang it (a common-area key, or one found without acceptance papers)."""
     require(actor, Perm.HANDLE_KEYS)
     when = _when(at)
+    if str(data.kind) == KeyKind.DEPOSIT:
+        raise ValidationError(DEPOSIT_ONLY, field="kind")
     if data.hook_id is None:
         raise ValidationError("请选择钩位", field="hook")
     k = _new_key(session, actor, data, when, Action.CREATE)
@@ -746,6 +762,8 @@ def bulk_create_keys(session: Session, actor: Actor, cabinet_id: int, room_ids: 
     """One key per room, numbered 房号-类别, hung on the cabinet's free hooks in order."""
     require(actor, Perm.SETUP_CABINETS)
     kind = KeyKind(kind)
+    if kind == KeyKind.DEPOSIT:
+        raise ValidationError(DEPOSIT_ONLY, field="kind")
     when = _when(at)
     if not 1 <= copies <= MAX_COPIES:
         raise ValidationError(f"钥匙数量应在 1 到 {MAX_COPIES} 把之间", field="copies")
@@ -763,6 +781,8 @@ def bulk_create_keys(session: Session, actor: Actor, cabinet_id: int, room_ids: 
     taken = set(session.scalars(select(Key.number).where(Key.number.in_(numbers))))
     cab_name = session.scalar(select(KeyCabinet.name).where(KeyCabinet.id == cabinet_id)) or ""
     door = normalize_text(door)
+    gen = dict(session.execute(select(Key.room_id, func.max(Key.lock_no)).where(Key.room_id.in_(todo), Key.door == door)
+                               .group_by(Key.room_id)).all())
     rows, created = [], 0
     for r, number, (hook_id, label) in zip(todo, numbers, free, strict=False):
         n = number
@@ -771,7 +791,7 @@ def bulk_create_keys(session: Session, actor: Actor, cabinet_id: int, room_ids: 
             n, i = f"{number}-{i}", i + 1
         taken.add(n)
         rows.append({"number": n, "room_id": r, "kind": str(kind), "copies": copies, "accepted_copies": copies,
-                     "lock_no": 1, "door": door,
+                     "lock_no": gen.get(r, 1), "door": door,
                      "state": str(KeyState.IN), "hook_id": hook_id, "home_hook_label": f"{cab_name}-{label}",
                      "note": "", "created_by": actor.username, "updated_by": actor.username,
                      "created_at": when, "updated_at": when})
@@ -881,7 +901,7 @@ def list_keys(session: Session, q: KeyQuery, now: datetime | None = None) -> lis
     if holder := normalize_text(q.holder):
         held = (select(KeyLoanItem.key_id).join(KeyLoan, KeyLoan.id == KeyLoanItem.loan_id)
                 .where(KeyLoan.state == LoanState.OUT, KeyLoanItem.returned_copies.is_(None),
-                       or_(KeyLoan.borrower_name.contains(holder), KeyLoan.company.contains(holder))))
+                       or_(KeyLoan.borrower_name.icontains(holder), KeyLoan.company.icontains(holder))))
         where.append(Key.id.in_(held))
     return _key_rows(session, where, q.limit, now)
 
@@ -1046,7 +1066,9 @@ def accept_keys(session: Session, actor: Actor, data: AcceptanceData) -> tuple[i
     if not data.items:
         e["items"] = "请至少登记一把钥匙"
     for i, it in enumerate(data.items, 1):
-        if not it.count_ok:
+        if str(it.kind) == KeyKind.DEPOSIT:
+            e.setdefault("items", f"第{i}把（{it.number}）：{DEPOSIT_ONLY}")
+        elif not it.count_ok:
             e.setdefault("items", f"第{i}把（{it.number}）数量未核对，不能验收")
         elif not it.opens_ok:
             e.setdefault("items", f"第{i}把（{it.number}）未试开门锁，不能验收")
@@ -1156,7 +1178,7 @@ class DepositRow:
 
     @property
     def state_label(self) -> str:
-        return {"held": "托存中", "returned": "已交还"}.get(self.state, self.state)
+        return {"held": "托存中", "returned": "已交还", "void": "换锁作废"}.get(self.state, self.state)
 
 
 def _id_problem(value: str, field_name: str) -> dict[str, str]:
@@ -1261,6 +1283,8 @@ def give_back_deposit(session: Session, actor: Actor, deposit_id: int, collector
     d = session.scalar(select(KeyDeposit).where(KeyDeposit.id == deposit_id).with_for_update())
     if d is None:
         raise NotFoundError("找不到这份托存登记")
+    if d.state == "void":
+        raise InvalidTransition(f"托存登记 {d.serial} 的钥匙已因换锁作废，请与业主联系")
     if d.state != "held":
         raise InvalidTransition(f"托存登记 {d.serial} 的钥匙已于 {fmt_local(_aware(d.returned_at))} 交还")
     collector = normalize_text(collector)
@@ -1279,6 +1303,9 @@ def give_back_deposit(session: Session, actor: Actor, deposit_id: int, collector
         for x in session.scalars(select(KeyDelegate).where(KeyDelegate.deposit_id == d.id)):
             if given == x.id_number.upper():
                 if x.valid_until < day:
+                    audit.record(session, actor, "refuse", "key_deposit", d.id,
+                                 after={"collector": collector, "id_number": mask_id(given)},
+                                 summary=f"托存钥匙 {d.serial} 拒绝交付：代领人 {x.name} 的授权已到期")
                     raise PermissionDenied(f"代领人 {x.name} 的授权已于 {x.valid_until:%Y-%m-%d} 到期，不能领取",
                                            field="id_number")
                 who = x.name
@@ -1444,6 +1471,9 @@ def lend(session: Session, actor: Actor, data: LoanData) -> tuple[int, str]:
             continue
         if k.kind == KeyKind.DEPOSIT:
             e["items"] = f"{k.number} 是业主托存钥匙，只能凭身份证交还业主本人，不能外借"
+        elif (k.kind == KeyKind.DECORATION_2 and kind in (Borrower.OWNER, Borrower.CONTRACTOR)
+              and (problem := second_key_problem(session, k.room_id))):
+            e["items"] = f"{k.number}：{problem}"
         elif k.state != KeyState.IN:
             e["items"] = f"{k.number} 当前为“{STATE_LABELS[KeyState(k.state)]}”，不能借出"
         n = it.copies or k.copies
@@ -1593,8 +1623,8 @@ def list_loans(session: Session, actor: Actor, q: LoanQuery, now: datetime | Non
         stmt = stmt.where(KeyLoan.borrower_kind == q.borrower_kind)
     if t := normalize_text(q.text):
         keyed = (select(KeyLoanItem.loan_id).join(Key, Key.id == KeyLoanItem.key_id)
-                 .where(Key.number.contains(t)))
-        stmt = stmt.where(or_(KeyLoan.borrower_name.contains(t), KeyLoan.company.contains(t),
+                 .where(Key.number.icontains(t)))
+        stmt = stmt.where(or_(KeyLoan.borrower_name.icontains(t), KeyLoan.company.icontains(t),
                               KeyLoan.serial == t.upper(), KeyLoan.id.in_(keyed)))
     tz = local_tz()
     if q.date_from:
@@ -1653,7 +1683,7 @@ def return_loan(session: Session, actor: Actor, loan_id: int, returned_by: str, 
             _event(session, actor, k, Action.RETURN, when, KeyState.IN,
                    note=f"{returned_by} 归还 {n}把，短缺 {missing}把", ref=x.serial)
         else:
-            _event(session, actor, k, Action.RETURN, when, KeyState.LOST,
+            _event(session, actor, k, Action.RETURN_SHORT, when, KeyState.LOST,
                    note=f"{returned_by} 未归还，{missing}把遗失", ref=x.serial)
         inc = KeyIncident(key_id=k.id, kind=IncidentKind.LOST, copies=missing, source="return", reported_at=when,
                           reported_by=actor.username, description=(note or "").strip(), loan_id=x.id,
@@ -2059,6 +2089,11 @@ def record_consent(session: Session, actor: Actor, incident_id: int, owner: str,
         i.resolved_at, i.outcome, i.approved_by = when, i.consent_note, actor.username
     k = _key(session, i.key_id, lock=False)
     _event(session, actor, k, action, when, note=f"{owner}：{note}".rstrip("："))
+    if not agreed and k.state in (KeyState.LOST, KeyState.DAMAGED):
+        # Nothing is cut or changed: the key that is gone (or broken) leaves the register's hooks.
+        _transition(actor, k, Action.WRITE_OFF)
+        _free_hook(k)
+        _event(session, actor, k, Action.WRITE_OFF, when, KeyState.RETIRED, note="业主不同意补配或换锁")
     audit.record(session, actor, str(action), "key_incident", i.id, after={"owner": owner, "agreed": agreed, "note": note},
                  summary=f"钥匙 {k.number} {'业主同意处理' if agreed else '业主不同意处理'}")
 
@@ -2109,18 +2144,28 @@ def change_lock(session: Session, actor: Actor, incident_id: int, new_keys: Sequ
     if out:
         raise InvalidTransition(f"钥匙 {out[0].number} 仍在借出，请先收回再换锁")
     when = _when(at, _aware(i.consent_at), "换锁时间")
-    freed: dict[str, int] = {}
+    freed: dict[str, list[int]] = {}
     for k in old:
         _transition(actor, k, Action.RETIRE)
         if k.hook_id is not None:
-            freed.setdefault(k.kind, k.hook_id)
+            freed.setdefault(k.kind, []).append(k.hook_id)
         _free_hook(k)
         _event(session, actor, k, Action.RETIRE, when, KeyState.RETIRED, note="换锁作废")
+        for j in session.scalars(select(KeyIncident).where(
+                KeyIncident.key_id == k.id, KeyIncident.id != i.id,
+                KeyIncident.state.in_([IncidentState.REPORTED, IncidentState.CONSENTED])).with_for_update()):
+            j.state, j.remedy, j.approved_by, j.resolved_at = IncidentState.RESOLVED, Remedy.LOCK_CHANGE, actor.username, when
+            j.outcome, j.updated_by = "随同一门锁换锁，钥匙已作废", actor.username
+        if k.deposit_id is not None:  # a deposited key of the old lock is of no use any more
+            d = session.get(KeyDeposit, k.deposit_id)
+            if d is not None and d.state == "held":
+                d.state, d.updated_by = "void", actor.username
     session.flush()
     lock_no = k0.lock_no + 1
     created = []
     for n in new_keys:
-        hook = n.hook_id if n.hook_id is not None else freed.pop(str(n.kind), None)
+        spare = freed.get(str(n.kind)) or []
+        hook = n.hook_id if n.hook_id is not None else (spare.pop(0) if spare else None)
         if hook is None:
             raise ValidationError(f"新钥匙 {n.number} 请选择钩位", field="new_keys")
         nk = _new_key(session, actor, KeyData(n.number, n.kind, k0.room_id, "", n.copies, k0.door, hook),
@@ -2318,8 +2363,10 @@ def archivable(session: Session, before: date) -> dict[str, Any]:
         "handovers": select(KeyHandover).where(KeyHandover.at < cut),
         "incidents": select(KeyIncident).where(KeyIncident.state.in_([IncidentState.RESOLVED, IncidentState.DECLINED]),
                                                KeyIncident.resolved_at < cut),
+        # The history of keys long gone, and loan lines — but never those of a loan still out.
         "events": select(KeyEvent).where(KeyEvent.at < cut, or_(KeyEvent.key_id.in_(keys_gone),
-                                                                KeyEvent.action.in_([Action.LEND, Action.RETURN, Action.REMIND]))),
+                                                                KeyEvent.action.in_([Action.LEND, Action.RETURN, Action.REMIND])),
+                                         KeyEvent.ref.notin_(select(KeyLoan.serial).where(KeyLoan.state == LoanState.OUT))),
         "cut": cut,
     }
 

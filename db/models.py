@@ -431,7 +431,8 @@ class KeyHook(Base):
     """One hook (钩位) of a cabinet, with the label stuck beside it."""
 
     __tablename__ = "key_hooks"
-    __table_args__ = (UniqueConstraint("cabinet_id", "row", "col"), UniqueConstraint("cabinet_id", "label"))
+    __table_args__ = (UniqueConstraint("cabinet_id", "row", "col", name="uq_key_hooks_position"),
+                      UniqueConstraint("cabinet_id", "label", name="uq_key_hooks_label"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cabinet_id: Mapped[int] = mapped_column(ForeignKey("key_cabinets.id"), index=True)
     row: Mapped[int] = mapped_column(Integer)

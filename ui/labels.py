@@ -157,6 +157,8 @@ KNOWN = [
     QT_TRANSLATE_NOOP("labels", "托存交还"),
     QT_TRANSLATE_NOOP("labels", "报告遗失/损坏"),
     QT_TRANSLATE_NOOP("labels", "换锁作废"),
+    QT_TRANSLATE_NOOP("labels", "归还短缺"),
+    QT_TRANSLATE_NOOP("labels", "注销"),
     QT_TRANSLATE_NOOP("labels", "换钩位"),
     QT_TRANSLATE_NOOP("labels", "催还"),
     QT_TRANSLATE_NOOP("labels", "业主同意处理"),
@@ -169,4 +171,7 @@ KNOWN = [
     QT_TRANSLATE_NOOP("labels", "账外在位"),
     QT_TRANSLATE_NOOP("labels", "托存中"),
     QT_TRANSLATE_NOOP("labels", "已交还"),
+    QT_TRANSLATE_NOOP("labels", "换锁作废"),
+    QT_TRANSLATE_NOOP("labels", "归还短缺"),
+    QT_TRANSLATE_NOOP("labels", "注销"),
 ]

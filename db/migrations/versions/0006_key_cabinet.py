@@ -83,8 +83,8 @@ def upgrade() -> None:
     sa.Column('label_replaced', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['cabinet_id'], ['key_cabinets.id'], name=op.f('fk_key_hooks_cabinet_id_key_cabinets')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_key_hooks')),
-    sa.UniqueConstraint('cabinet_id', 'label', name=op.f('uq_key_hooks_cabinet_id')),
-    sa.UniqueConstraint('cabinet_id', 'row', 'col', name=op.f('uq_key_hooks_cabinet_id'))
+    sa.UniqueConstraint('cabinet_id', 'label', name='uq_key_hooks_label'),
+    sa.UniqueConstraint('cabinet_id', 'row', 'col', name='uq_key_hooks_position')
     )
     with op.batch_alter_table('key_hooks', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_key_hooks_cabinet_id'), ['cabinet_id'], unique=False)
