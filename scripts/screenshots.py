@@ -15,7 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from app import auth, demo, keys, rooms  # noqa: E402
+from app import auth, demo  # noqa: E402
 from app.config import resolve_paths  # noqa: E402
 from app.context import AppContext  # noqa: E402
 from app.database import open_database  # noqa: E402
@@ -59,33 +59,6 @@ def repair_slip_png(ctx: AppContext, order_id: int, target: Path) -> None:
     print("wrote", target)
 
 
-def demo_cabinets(s, actor) -> None:  # noqa: ANN001
-    """Two cabinets as a counter has them: keys of the first rooms on their hooks, contractors' loans
-    (some past their 7 days), a lost and a damaged key."""
-    from datetime import UTC, datetime, timedelta
-
-    from app.keys import Borrower, CabinetData, IncidentKind, KeyKind, KeyQuery, LoanData, LoanItemData
-
-    codes = [c for c in rooms.room_codes(s) if c[:1].isdigit()]
-    ids = [rooms.find_room_id(s, c) for c in codes[:120]]
-    now = datetime.now(UTC)
-    hung = now - timedelta(days=60)
-    one = keys.create_cabinet(s, actor, CabinetData("1号钥匙柜", 8, 12, "客服中心"))
-    keys.bulk_create_keys(s, actor, one.id, ids[:44], KeyKind.CONSTRUCTION, copies=2, at=hung)
-    keys.bulk_create_keys(s, actor, one.id, ids[:40], KeyKind.DECORATION_1, at=hung)
-    two = keys.create_cabinet(s, actor, CabinetData("2号钥匙柜", 6, 10, "客服中心"))
-    keys.bulk_create_keys(s, actor, two.id, ids[44:90], KeyKind.OFFICIAL, copies=3, at=hung)
-    rows = keys.list_keys(s, KeyQuery(cabinet_id=one.id))
-    people = [("张师傅", "华建装饰", 9), ("刘工", "宏达水电", 8.5), ("陈师傅", "华建装饰", 2), ("周工", "美居家装", 1),
-              ("吴师傅", "宏达水电", 0.2)]
-    for (name, company, days), k in zip(people, rows[3::9], strict=False):
-        keys.lend(s, actor, LoanData(Borrower.CONTRACTOR, [LoanItemData(k.id)], borrower_name=name, company=company,
-                                     permit_no="XK-2026-" + k.room_code[-4:], purpose="装修施工",
-                                     at=now - timedelta(days=days)))
-    keys.report_incident(s, actor, rows[20].id, IncidentKind.LOST, "业主装修工人遗失", copies=rows[20].copies)
-    keys.report_incident(s, actor, rows[31].id, IncidentKind.DAMAGED, "钥匙齿断裂", copies=rows[31].copies)
-
-
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -126,9 +99,6 @@ def main() -> int:
         if pick is not None:
             repair_slip_png(ctx, pick.id, out / "repair-slip.png")
     if "keys" in win.tab_keys:
-        with ctx.tx() as s:
-            if not keys.cabinets(s):  # until the demo data has its own cabinets
-                demo_cabinets(s, ctx.actor)
         cabinet = win.panels["keys"]
         show_tab(win, "keys")
         cabinet.refresh()
