@@ -6049,6 +6049,10 @@ Saved data is not affected and you can keep working. If it happens again, send t
         <translation>Retired by lock change</translation>
     </message>
     <message>
+        <source>注销</source>
+        <translation>Written off</translation>
+    </message>
+    <message>
         <source>换钩位</source>
         <translation>Moved hook</translation>
     </message>
