@@ -295,6 +295,11 @@ class _KeyForm(FormDialog):
         self.form.addRow("", box)
         return box
 
+    def print_if_asked(self, builder: str, entity: str, record_id: int | None) -> None:
+        """After saving: the record's slip, when 保存后打印 is ticked (the preview belongs to the parent)."""
+        if record_id is not None and self.print_after.isChecked():
+            self.printer = print_record(self, self.ctx, self.runner, builder, entity, record_id)
+
 
 class _KeyFilter(QObject):
     """Runs `action` for `keys` pressed in `widget`, instead of what the widget or the form would do."""
@@ -951,8 +956,7 @@ class LoanDialog(_KeyForm):
 
     def accept(self) -> None:
         super().accept()
-        if self.loan_id is not None and self.print_after.isChecked():
-            self.printer = print_record(self, self.ctx, self.runner, "loan_slip", "key_loan", self.loan_id)
+        self.print_if_asked("loan_slip", "key_loan", self.loan_id)
 
 
 # ---------------------------------------------------------------- 归还
@@ -1436,9 +1440,7 @@ class AcceptanceDialog(_KeyForm):
 
     def accept(self) -> None:
         super().accept()
-        if self.acceptance_id is not None and self.print_after.isChecked():
-            self.printer = print_record(self, self.ctx, self.runner, "acceptance_slip", "key_acceptance",
-                                        self.acceptance_id)
+        self.print_if_asked("acceptance_slip", "key_acceptance", self.acceptance_id)
 
 
 # ---------------------------------------------------------------- 业主托存 《业主托存/移交钥匙登记表》
@@ -1670,8 +1672,7 @@ class DepositDialog(_KeyForm):
 
     def accept(self) -> None:
         super().accept()
-        if self.deposit_id is not None and self.print_after.isChecked():
-            self.printer = print_record(self, self.ctx, self.runner, "deposit_slip", "key_deposit", self.deposit_id)
+        self.print_if_asked("deposit_slip", "key_deposit", self.deposit_id)
 
 
 # ---------------------------------------------------------------- 托存交还
@@ -1823,8 +1824,8 @@ class GiveBackDialog(_KeyForm):
 
     def accept(self) -> None:
         super().accept()
-        if self.given_back and self.deposit is not None and self.print_after.isChecked():
-            self.printer = print_record(self, self.ctx, self.runner, "deposit_slip", "key_deposit", self.deposit.id)
+        if self.given_back and self.deposit is not None:
+            self.print_if_asked("deposit_slip", "key_deposit", self.deposit.id)
 
 
 # ---------------------------------------------------------------- 收房交付, 第二把装修钥匙, 装修手续
@@ -1987,9 +1988,7 @@ class HandoverDialog(_KeyForm):
 
     def accept(self) -> None:
         super().accept()
-        if self.handover_id is not None and self.print_after.isChecked():
-            self.printer = print_record(self, self.ctx, self.runner, "handover_slip", "key_handover",
-                                        self.handover_id)
+        self.print_if_asked("handover_slip", "key_handover", self.handover_id)
 
 
 class PermitDialog(_KeyForm):
