@@ -2145,6 +2145,22 @@ The cabinet matches the records.</translation>
         <translation>Check hook by hook whether each key is there</translation>
     </message>
     <message>
+        <source>标签检查…</source>
+        <translation>Label Check…</translation>
+    </message>
+    <message>
+        <source>记录本柜哪些钩位标签已检查或已更换</source>
+        <translation>Record which hook labels of this cabinet were checked or replaced</translation>
+    </message>
+    <message>
+        <source>归档旧记录…</source>
+        <translation>Archive Old Records…</translation>
+    </message>
+    <message>
+        <source>钥匙记录至少保存两年：把更早且已结束的记录导出到 Excel 后移出（仅客服主管）</source>
+        <translation>Key records are kept at least two years: export older, closed records to Excel, then remove them (supervisor only)</translation>
+    </message>
+    <message>
         <source>设置钥匙柜…</source>
         <translation>Set Up Cabinets…</translation>
     </message>

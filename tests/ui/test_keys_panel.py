@@ -87,7 +87,7 @@ def _fake_dialogs(monkeypatch, result: int = QDialog.DialogCode.Rejected) -> lis
     module = types.ModuleType("ui.key_dialogs")
     for name in ("KeyCardDialog", "LoanDialog", "ReturnDialog", "ReminderDialog", "AcceptanceDialog",
                  "DepositDialog", "GiveBackDialog", "HandoverDialog", "IncidentDialog", "CountDialog",
-                 "CabinetSetupDialog"):
+                 "CabinetSetupDialog", "LabelCheckDialog", "ArchiveDialog"):
         setattr(module, name, fake(name))
     monkeypatch.setitem(sys.modules, "ui.key_dialogs", module)
     return opened
@@ -211,6 +211,8 @@ def test_procedure_buttons_open_their_dialogs_with_what_is_selected(qtbot, ctx, 
     assert opened[-1] == ("GiveBackDialog", (ctx, panel.runner, panel), {"deposit_id": None})
     panel.proc_buttons["count"].click()
     assert opened[-1] == ("CountDialog", (ctx, panel, cabinet.one), {})
+    panel.proc_buttons["labels"].click()
+    assert opened[-1] == ("LabelCheckDialog", (ctx, panel, cabinet.one), {})
     loan_id, _ = _lend(ctx, cabinet.keys["3-2-1201-S"])
     panel.refresh()
     panel.grid.setCurrentIndex(model.index(0, 0))
@@ -218,6 +220,8 @@ def test_procedure_buttons_open_their_dialogs_with_what_is_selected(qtbot, ctx, 
     assert opened[-1] == ("ReturnDialog", (ctx, panel.runner, panel), {"loan_id": loan_id})
     panel.setup_btn.click()  # 李助理 does not set up cabinets: the button is hidden
     assert opened[-1][0] == "ReturnDialog" and not panel.setup_btn.isVisible()
+    panel.archive_btn.click()  # nor archive old records: only 客服主管
+    assert opened[-1][0] == "ReturnDialog" and not panel.archive_btn.isVisible()
 
 
 def test_register_filters_and_export_as_on_screen(qtbot, ctx, cabinet, tmp_path, monkeypatch):
@@ -328,7 +332,7 @@ def test_a_cashier_sees_no_procedure_and_only_key_roles_have_the_tab(qtbot, path
     admin = _panel(qtbot, AppContext(paths=paths, database=db, actor=users["admin"].actor()))
     assert admin.setup_btn.isVisible() and not admin.proc_buttons["lend"].isVisible()
     boss = _panel(qtbot, AppContext(paths=paths, database=db, actor=users["zhang"].actor()))
-    assert boss.setup_btn.isVisible() and boss.proc_buttons["lend"].isVisible()
+    assert boss.setup_btn.isVisible() and boss.proc_buttons["lend"].isVisible() and boss.archive_btn.isVisible()
     clerk = MainWindow(AppContext(paths=paths, database=db), users["li"], ui_settings=ui_settings)
     qtbot.addWidget(clerk)
     tabs = clerk.tab_keys

@@ -131,7 +131,9 @@ class KeysPanel(QWidget):
                 ("give_back", self.tr("托存交还…"), self.tr("凭业主或受托人身份证交还托存钥匙"), self.give_back),
                 ("handover", self.tr("收房交付…"), self.tr("收房时把第一把装修钥匙和正式钥匙交给业主"),
                  self.handover),
-                ("count", self.tr("盘点…"), self.tr("逐个钩位核对钥匙是否在位"), self.count_cabinet)):
+                ("count", self.tr("盘点…"), self.tr("逐个钩位核对钥匙是否在位"), self.count_cabinet),
+                ("labels", self.tr("标签检查…"), self.tr("记录本柜哪些钩位标签已检查或已更换"),
+                 self.check_cabinet_labels)):
             b = QPushButton(text)
             b.setObjectName(f"proc_{name}")
             b.setToolTip(tip)
@@ -140,6 +142,12 @@ class KeysPanel(QWidget):
             tools.addWidget(b)
             self.proc_buttons[name] = b
         tools.addStretch(1)
+        self.archive_btn = QPushButton(self.tr("归档旧记录…"))
+        self.archive_btn.setObjectName("archive_records")
+        self.archive_btn.setToolTip(self.tr("钥匙记录至少保存两年：把更早且已结束的记录导出到 Excel 后移出（仅客服主管）"))
+        self.archive_btn.setVisible(actor.can(Perm.APPROVE_KEYS))
+        self.archive_btn.clicked.connect(self.archive_records)
+        tools.addWidget(self.archive_btn)
         self.setup_btn = QPushButton(self.tr("设置钥匙柜…"))
         self.setup_btn.setObjectName("setup_cabinet")
         self.setup_btn.setToolTip(self.tr("新建或修改钥匙柜（名称、行列、钩位标签），按房屋批量登记钥匙"))
@@ -455,7 +463,7 @@ class KeysPanel(QWidget):
         has = cab is not None
         self.grid.setVisible(has)
         self.no_cabinet.setVisible(not has)
-        for name in ("count", "accept"):
+        for name in ("count", "accept", "labels"):
             self.proc_buttons[name].setEnabled(has)
         if cab is None:
             self.grid.grid_model.clear()
@@ -856,6 +864,15 @@ class KeysPanel(QWidget):
         if cab is None or not self.can_handle:
             return False
         return self._dialog("CountDialog", self.ctx, self, cab)
+
+    def check_cabinet_labels(self) -> bool:
+        cab = self.current_cabinet_id()
+        if cab is None or not self.can_handle:
+            return False
+        return self._dialog("LabelCheckDialog", self.ctx, self, cab)
+
+    def archive_records(self) -> bool:
+        return self.actor.can(Perm.APPROVE_KEYS) and self._dialog("ArchiveDialog", self.ctx, self)
 
     def setup_cabinet(self) -> bool:
         return self.can_setup and self._dialog("CabinetSetupDialog", self.ctx, self,
