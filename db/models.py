@@ -460,8 +460,8 @@ class Key(Tracked, Base):
     hook_id: Mapped[int | None] = mapped_column(ForeignKey("key_hooks.id"), nullable=True, unique=True)
     home_hook_label: Mapped[str] = mapped_column(String(64), default="")  # where it hangs when back
     note: Mapped[str] = mapped_column(Text, default="")
-    acceptance_id: Mapped[int | None] = mapped_column(ForeignKey("key_acceptances.id"), nullable=True)
-    deposit_id: Mapped[int | None] = mapped_column(ForeignKey("key_deposits.id"), nullable=True)
+    acceptance_id: Mapped[int | None] = mapped_column(ForeignKey("key_acceptances.id"), nullable=True, index=True)
+    deposit_id: Mapped[int | None] = mapped_column(ForeignKey("key_deposits.id"), nullable=True, index=True)
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("keys.id"), nullable=True)
 
 
@@ -469,7 +469,8 @@ class KeyEvent(Base):
     """One line of a key's history: who, when, what, state change, note, and the record behind it."""
 
     __tablename__ = "key_events"
-    __table_args__ = (Index("ix_key_events_at", "at"),)
+    # ref: a slip's serial finds its keys (a handover slip JF- scanned into the cabinet's search).
+    __table_args__ = (Index("ix_key_events_at", "at"), Index("ix_key_events_ref", "ref"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key_id: Mapped[int] = mapped_column(ForeignKey("keys.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -256,6 +256,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_keys_room_id'), ['room_id'], unique=False)
         batch_op.create_index('ix_keys_room_lock', ['room_id', 'lock_no'], unique=False)
         batch_op.create_index('ix_keys_state', ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_keys_deposit_id'), ['deposit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_keys_acceptance_id'), ['acceptance_id'], unique=False)
 
     op.create_table('key_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -273,6 +275,7 @@ def upgrade() -> None:
     with op.batch_alter_table('key_events', schema=None) as batch_op:
         batch_op.create_index('ix_key_events_at', ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_key_events_key_id'), ['key_id'], unique=False)
+        batch_op.create_index('ix_key_events_ref', ['ref'], unique=False)
 
     op.create_table('key_incidents',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -355,11 +358,14 @@ def downgrade() -> None:
 
     op.drop_table('key_incidents')
     with op.batch_alter_table('key_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_key_events_ref')
         batch_op.drop_index(batch_op.f('ix_key_events_key_id'))
         batch_op.drop_index('ix_key_events_at')
 
     op.drop_table('key_events')
     with op.batch_alter_table('keys', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_keys_acceptance_id'))
+        batch_op.drop_index(batch_op.f('ix_keys_deposit_id'))
         batch_op.drop_index('ix_keys_state')
         batch_op.drop_index('ix_keys_room_lock')
         batch_op.drop_index(batch_op.f('ix_keys_room_id'))
