@@ -24,12 +24,14 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
+    QFontMetricsF,
     QKeyEvent,
     QPainter,
     QPaintEvent,
     QPen,
     QPixmap,
     QPolygonF,
+    QRawFont,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -298,14 +300,25 @@ class HookDelegate(QStyledItemDelegate):
     What depends only on the state (box, sign, name) is drawn once per state into a pixmap; a hook
     then costs one pixmap and three texts (a 50 × 100 cabinet scrolls smoothly)."""
 
+    # False: every text drawn in its rect, drawText(rect, LEFT, text), as before the baselines (the
+    # reference that the tests compare the pixels with).
+    at_baselines = True
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._font_key = ""
         self._fonts: tuple[QFont, QFont, QFont, QFont] | None = None
         self._metrics: tuple[QFontMetrics, QFontMetrics, QFontMetrics, QFontMetrics] | None = None
         self._backgrounds: dict[tuple[str, int, int, float], QPixmap] = {}
-        self._elided: dict[tuple[str, int], str] = {}
+        # (text, width, which font) → (the text as shown, whether paint() may draw it at its baseline)
+        self._texts: dict[tuple[str, int, int], tuple[str, bool]] = {}
         self._empty_text = self.tr("空钩")
+        # What paint() needs of the fonts, read once per font (compared by QFont, not by QFont.key() per
+        # hook): the font, small, number, room, their heights in whole pixels, then in fractions of a
+        # pixel with their ascents.
+        self._fast: tuple[Any, ...] | None = None
+        self._tools: tuple[tuple[QFontMetrics, QFontMetricsF, QRawFont], ...] = ()  # label, number, room
+        self._geometry: dict[tuple[int, int, float], tuple[Any, ...]] = {}  # (w, h, dpr) → _place()
 
     def _fonts_for(self, base: QFont) -> tuple[tuple[QFont, QFont, QFont, QFont],
                                                tuple[QFontMetrics, QFontMetrics, QFontMetrics, QFontMetrics]]:
@@ -323,7 +336,7 @@ class HookDelegate(QStyledItemDelegate):
             self._metrics = (QFontMetrics(small), QFontMetrics(badge), QFontMetrics(number), QFontMetrics(room))
             self._font_key = key
             self._backgrounds.clear()
-            self._elided.clear()
+            self._texts.clear()
         assert self._metrics is not None
         return self._fonts, self._metrics
 
@@ -374,14 +387,43 @@ class HookDelegate(QStyledItemDelegate):
         self._backgrounds[key] = pm
         return pm
 
-    def _elide(self, text: str, fm: QFontMetrics, width: int) -> str:
-        key = (text, width)
-        out = self._elided.get(key)
+    def _text(self, text: str, which: int, width: int, elide: bool = True) -> tuple[str, bool]:
+        """The text as shown in `width` in font `which` (0 label, 1 number, 2 room; elided in the middle),
+        and whether paint() may draw it at its baseline: every glyph in the font itself (a fallback
+        font's line height would move the text in a layout), and narrower than the rect (where the
+        rect would clip, it is drawn in the rect)."""
+        key = (text, width, which)
+        out = self._texts.get(key)
         if out is None:
-            if len(self._elided) > 50_000:
-                self._elided.clear()
-            out = self._elided[key] = fm.elidedText(text, Qt.TextElideMode.ElideMiddle, width)
+            if len(self._texts) > 50_000:
+                self._texts.clear()
+            fm, fmf, raw = self._tools[which]
+            shown = fm.elidedText(text, Qt.TextElideMode.ElideMiddle, width) if elide else text
+            plain = all(raw.supportsCharacter(ord(ch)) for ch in shown)
+            out = self._texts[key] = (shown, plain and fmf.horizontalAdvance(shown) <= width - 1)
         return out
+
+    def _place(self, w: int, h: int, dpr: float) -> tuple[Any, ...]:
+        """Where the three texts of a w × h hook go, for paint(): the rects of _inner, and in them the
+        baselines that drawText(rect, LEFT, text) lays out (rect top + (rect height - line height) / 2
+        + ascent, in fractions of a pixel), and whether a line may be drawn at its baseline (on a
+        screen scaled by a fraction, a line taller than its rect is clipped by the rect: drawn in it)."""
+        key = (w, h, dpr)
+        g = self._geometry.get(key)
+        if g is None:
+            assert self._fast is not None
+            h_s, h_n, h_r, hf_s, af_s, hf_n, af_n, hf_r, af_r = self._fast[4:]
+            split = dpr != int(dpr)
+            width = w - 19
+            top_h = h_s + 2
+            ty_n = 7 + top_h + 2
+            ty_r = ty_n + h_n
+            rh = min(h_r, (7 + h - 15) - ty_r + 2)
+            g = self._geometry[key] = (
+                width, width // 2, top_h, 7 + (top_h - hf_s) / 2 + af_s, not (split and hf_s > top_h),
+                ty_n, ty_n + (h_n - hf_n) / 2 + af_n, not (split and hf_n > h_n),
+                ty_r, rh, ty_r + (rh - hf_r) / 2 + af_r, rh == h_r and not (split and hf_r > rh))
+        return g
 
     def paint(self, p: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         # The model's own cell, not index.data(): PySide6 6.12 drops a reference to None on every
@@ -390,27 +432,53 @@ class HookDelegate(QStyledItemDelegate):
         c = model.cell(index) if isinstance(model, CabinetGridModel) else None
         if c is None:
             return
-        (small, _badge, number, room), (fm_small, _fm_badge, fm_number, fm_room) = self._fonts_for(option.font)
+        base = option.font
+        f = self._fast
+        if f is None or f[0] != base:  # the fonts' metrics read once per font, not QFont.key() per hook
+            (small, _b, number, room), (fm_s, _fb, fm_n, fm_r) = self._fonts_for(base)
+            fs, fn, fr = QFontMetricsF(small), QFontMetricsF(number), QFontMetricsF(room)
+            self._tools = tuple((fm, fmf, QRawFont.fromFont(font)) for fm, fmf, font in
+                                ((fm_s, fs, small), (fm_n, fn, number), (fm_r, fr, room)))
+            self._texts.clear()
+            self._geometry.clear()
+            f = self._fast = (QFont(base), small, number, room, fm_s.height(), fm_n.height(), fm_r.height(),
+                              fs.height(), fs.ascent(), fn.height(), fn.ascent(), fr.height(), fr.ascent())
+        small, number, room = f[1], f[2], f[3]
         rect: QRect = option.rect
         x, y, w, h = rect.x(), rect.y(), rect.width(), rect.height()
-        p.drawPixmap(x, y, self._background(c.state, w, h, p.device().devicePixelRatioF()))
-        inner = self._inner(w, h).translated(x, y)
-        top_h = fm_small.height() + 2
+        dpr = p.device().devicePixelRatioF()
+        p.drawPixmap(x, y, self._background(c.state, w, h, dpr))
+        # Each text drawn at its baseline, drawText(point, text): the same pixels as drawText(rect, LEFT,
+        # text) in the rects of _inner, without a text layout per hook. Where that rect would clip the
+        # text (a label longer than half the hook, an elided number, a line taller than its rect) or a
+        # fallback font draws some of it, the text is drawn in the rect as before.
+        width, half, top_h, y_s, ok_s, ty_n, y_n, ok_n, ty_r, rh, y_r, ok_r = (
+            self._geometry.get((w, h, dpr)) or self._place(w, h, dpr))
+        left = x + 10
+        texts = self._texts
+        at = self.at_baselines
         p.setFont(small)
         p.setPen(LABEL_INK)
-        p.drawText(QRect(inner.left(), inner.top(), inner.width() // 2, top_h), LEFT, c.label)
+        text, plain = texts.get((c.label, half, 0)) or self._text(c.label, 0, half, elide=False)
+        if at and plain and ok_s:
+            p.drawText(QPointF(left, y + y_s), text)
+        else:
+            p.drawText(QRect(left, y + 7, half, top_h), LEFT, text)
         if c.key_id is not None:
-            ty = inner.top() + top_h + 2
-            h_num = fm_number.height()
             p.setFont(number)
             p.setPen(NUMBER_INK)
-            p.drawText(QRect(inner.left(), ty, inner.width(), h_num), LEFT,
-                       self._elide(c.number, fm_number, inner.width()))
-            ty += h_num
+            text, plain = texts.get((c.number, width, 1)) or self._text(c.number, 1, width)
+            if at and plain and ok_n:
+                p.drawText(QPointF(left, y + y_n), text)
+            else:
+                p.drawText(QRect(left, y + ty_n, width, ty_r - ty_n), LEFT, text)
             p.setFont(room)
             p.setPen(ROOM_INK)
-            p.drawText(QRect(inner.left(), ty, inner.width(), min(fm_room.height(), inner.bottom() - ty + 2)), LEFT,
-                       self._elide(c.room_code, fm_room, inner.width()))
+            text, plain = texts.get((c.room_code, width, 2)) or self._text(c.room_code, 2, width)
+            if at and plain and ok_r:
+                p.drawText(QPointF(left, y + y_r), text)
+            else:
+                p.drawText(QRect(left, y + ty_r, width, rh), LEFT, text)
         # The current hook, and the hits of a search (a thick outline that reads without colour).
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         lit = c.key_id is not None and model.is_highlighted(c.key_id)
@@ -472,8 +540,11 @@ class CabinetGridView(QTableView):
         idx = self.grid_model.index_of_key(key_id)
         if not idx.isValid():
             return False
+        # Whether it is in sight is asked before it becomes current: setCurrentIndex scrolls it just
+        # into sight (to an edge of the view), and asked after, the answer would always be yes.
+        in_sight = self.viewport().rect().contains(self.visualRect(idx))
         self.setCurrentIndex(idx)
-        if not self.viewport().rect().contains(self.visualRect(idx)):  # in sight already: nothing moves
+        if not in_sight:  # in sight already: nothing moves
             self.scrollTo(idx, QAbstractItemView.ScrollHint.PositionAtCenter)
         return True
 

@@ -10,17 +10,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QFont, QImage
 from PySide6.QtWidgets import QApplication, QDialog
 
 from app import keys, rooms
 from app.context import AppContext
-from app.keys import Borrower, CabinetData, HookCell, KeyKind, KeyState, LoanData, LoanItemData
+from app.keys import Borrower, CabinetData, HookCell, KeyData, KeyKind, KeyState, LoanData, LoanItemData
 from app.timeutil import fmt_local
 from tests.pdftools import pdf_text
 from ui import dialogs, labels
 from ui.bus import DataBus
-from ui.key_grid import CELL_ROLE, STATE_ROLE, STYLES, CabinetGridModel, CabinetGridView
+from ui.key_grid import CELL_ROLE, STATE_ROLE, STYLES, CabinetGridModel, CabinetGridView, HookDelegate
 from ui.main_window import MainWindow
 from ui.panels.keys import COUNTS, GRID, INCIDENTS, LOANS, REGISTER, KeysPanel
 
@@ -322,6 +322,82 @@ def test_incidents_and_the_last_count_with_its_mismatches(qtbot, ctx, cabinet, m
     assert count_id
 
 
+def test_a_hit_far_down_right_in_a_big_cabinet_is_centred_in_the_view(qtbot, ctx, db, users, some_rooms):
+    boss = users["zhang"].actor()
+    with db.Session.begin() as s:
+        big = keys.create_cabinet(s, boss, CabinetData("1号钥匙柜", 20, 40))
+        keys.create_cabinet(s, boss, CabinetData("2号钥匙柜", 3, 4))
+        hooks = {(c.row, c.col): c.hook_id for c in keys.cabinet_grid(s, big.id)}
+        far, near, other = (keys.create_key(s, ctx.actor, KeyData(f"{room}-G", KeyKind.OFFICIAL, room_code=room,
+                                                                  hook_id=hooks[at]))
+                            for room, at in (("3-2-1201", (14, 30)), ("3-2-1202", (13, 29)), ("5-1-0301", (10, 6))))
+    panel = _panel(qtbot, ctx)
+    grid = panel.grid
+
+    def centred(key_id: int) -> bool:
+        QApplication.processEvents()
+        hook = grid.visualRect(grid.grid_model.index_of_key(key_id)).center()
+        middle = grid.viewport().rect().center()
+        return abs(hook.x() - middle.x()) <= 1 and abs(hook.y() - middle.y()) <= 1
+
+    # The cabinet on screen, at its top: the hit is scrolled into the middle, not just into a corner.
+    assert panel.current_cabinet_id() == big.id and grid.horizontalScrollBar().value() == 0
+    qtbot.keyClicks(panel.search, "3-2-1201-G\r")
+    assert grid.current_cell().key_id == far and centred(far)
+    # A hit already in sight: the view stays where it is.
+    scrolled = (grid.horizontalScrollBar().value(), grid.verticalScrollBar().value())
+    panel.search.selectAll()
+    qtbot.keyClicks(panel.search, "3-2-1202-G\r")
+    assert grid.current_cell().key_id == near
+    assert (grid.horizontalScrollBar().value(), grid.verticalScrollBar().value()) == scrolled
+    # From another cabinet: it comes up with the hit in the middle too.
+    panel.cabinet.setCurrentIndex(1)
+    panel.search.selectAll()
+    qtbot.keyClicks(panel.search, "5-1-0301-G\r")
+    assert panel.current_cabinet_id() == big.id and grid.current_cell().key_id == other and centred(other)
+
+
+def test_other_cabinets_are_read_ahead_and_never_shown_stale(qtbot, ctx, cabinet, monkeypatch):
+    """The other cabinets' hooks are read once the grid has painted; a hit there shows them without a
+    query. A change and a refresh drop them: the hit then shows the key as it is now."""
+    read: list[int] = []
+    grid_of = keys.cabinet_grid
+
+    def spy(s, cabinet_id, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        read.append(cabinet_id)
+        return grid_of(s, cabinet_id, *args, **kwargs)
+
+    monkeypatch.setattr(keys, "cabinet_grid", spy)
+    panel = _panel(qtbot, ctx)
+    model = panel.grid.grid_model
+    key_id = cabinet.keys["5-1-0301-Z1"]
+    qtbot.waitUntil(lambda: read == [cabinet.one, cabinet.two])  # 2号 read ahead, after the first paint
+    qtbot.keyClicks(panel.search, "5-1-0301-z1\r")
+    assert model.cabinet_id == cabinet.two and panel.grid.current_cell().state == "in"
+    assert read == [cabinet.one, cabinet.two]  # shown from what was read ahead
+    panel.cabinet.setCurrentIndex(panel.cabinet.findData(cabinet.one))
+    assert read == [cabinet.one, cabinet.two]
+    # Lent at the counter (a service, then the refresh its save brings): the search finds it lent.
+    _, serial = _lend(ctx, key_id)
+    panel.refresh()
+    panel.search.selectAll()
+    qtbot.keyClicks(panel.search, serial + "\r")
+    c = panel.grid.current_cell()
+    assert model.cabinet_id == cabinet.two and (c.key_id, c.state, c.loan_serial) == (key_id, "out", serial)
+    assert read[2:4] == [cabinet.one, cabinet.two]  # both read again after the refresh
+    # Moved at another counter, no refresh here yet: the search (read now) and the grid (read before)
+    # disagree on its hook, and the grid is read again rather than outlining an empty hook.
+    panel.cabinet.setCurrentIndex(panel.cabinet.findData(cabinet.one))
+    with ctx.tx() as s:
+        hook = next(h.hook_id for h in grid_of(s, cabinet.two) if (h.row, h.col) == (1, 2))
+        keys.move_key(s, ctx.actor, key_id, hook)
+    panel.search.selectAll()
+    qtbot.keyClicks(panel.search, "5-1-0301-Z1\r")
+    idx = panel.grid.currentIndex()
+    assert (idx.row(), idx.column()) == (1, 2) and panel.grid.current_cell().key_id == key_id
+    assert model.highlighted() == {key_id}
+
+
 def test_a_cashier_sees_no_procedure_and_only_key_roles_have_the_tab(qtbot, paths, db, users, cabinet,
                                                                      ui_settings):
     cashier = AppContext(paths=paths, database=db, actor=users["wang"].actor())
@@ -367,6 +443,49 @@ def test_a_5000_hook_cabinet_is_built_from_cells_alone_and_paints(qtbot):
     model: CabinetGridModel = view.grid_model
     assert model.data(model.index(49, 99), CELL_ROLE).number == "K04999"
     assert view.horizontalHeader().sectionSize(0) == view.horizontalHeader().defaultSectionSize()
+
+
+def test_texts_drawn_at_their_baselines_give_the_pixels_of_the_text_in_its_rect(qtbot, monkeypatch):
+    """HookDelegate draws a hook's texts at their baselines (no text layout per hook); the drawing in
+    rects it replaced (still used where a rect clips or a fallback font is needed) looks the same,
+    whatever the labels, fonts and screen scaling."""
+    states = ["in", "out", "overdue", "lost", "damaged", "retired", "empty"]
+    cells = []
+    for i in range(6 * 7):
+        r, c = divmod(i, 7)
+        label = ["东区一号柜第三排", "A-01-长标签名称", "WWWWWWWWWW"][i % 3] if i % 4 == 0 else keys.default_label(r, c)
+        if states[i % 7] == "empty":
+            cells.append(HookCell(i + 1, r, c, label))
+        else:
+            cells.append(HookCell(i + 1, r, c, label, i + 1, ["3-2-1202-S", "WWWWWWWWWWWWWWWWW", "12-3-2702-Z2"][i % 3],
+                                  ["3-2-1202", "", "东区12栋3单元2702室"][i % 3], "official", states[i % 7], 1))
+
+    def grab(font: QFont | None, scale: float) -> QImage:
+        view = CabinetGridView()
+        qtbot.addWidget(view)
+        if font is not None:
+            view.setFont(font)
+        view.set_cells(6, 7, cells, 1)
+        view.resize(900, 480)
+        view.show()
+        view.setCurrentIndex(view.grid_model.index(1, 2))
+        view.grid_model.set_highlight([3, 9, 12])
+        img = QImage(round(900 * scale), round(480 * scale), QImage.Format.Format_ARGB32_Premultiplied)
+        img.setDevicePixelRatio(scale)  # a scaled screen (125 %, 150 %): baselines between device pixels
+        img.fill(QColor("white"))
+        view.render(img)
+        return img
+
+    # The app's font (CJK glyphs of its own), and Latin ones whose CJK comes from a fallback font.
+    # A large one: the room line no longer fits the hook, and is cut off by its rect.
+    px15, pt8, large = QFont("DejaVu Sans"), QFont("DejaVu Sans"), QFont("WenQuanYi Micro Hei")
+    px15.setPixelSize(15)
+    pt8.setPointSizeF(8)
+    large.setPointSizeF(13)
+    configurations = [(None, 1.0), (None, 1.25), (None, 1.5), (px15, 2.0), (pt8, 1.5), (px15, 1.25), (large, 1.0)]
+    at_baselines = [grab(f, k) for f, k in configurations]
+    monkeypatch.setattr(HookDelegate, "at_baselines", False)
+    assert [grab(f, k) for f, k in configurations] == at_baselines
 
 
 def test_every_keys_label_is_translatable():

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,6 +37,7 @@ from app.keys import (
     CountLineRow,
     CountRow,
     DueRow,
+    HookCell,
     IncidentRow,
     KeyQuery,
     KeyRow,
@@ -80,6 +81,30 @@ def _items_text(r: LoanRow) -> str:
     return "、".join(f"{i.number}×{i.copies}" if i.copies > 1 else i.number for i in r.items)
 
 
+class _AfterPaint(QObject):
+    """Calls `then` once, after the next paint of `widget` (it watches one paint, then stops watching)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._widget, self._then, self._armed = widget, then, False
+
+    def arm(self) -> None:
+        if not self._armed:
+            self._armed = True
+            self._widget.installEventFilter(self)
+
+    def disarm(self) -> None:
+        if self._armed:
+            self._armed = False
+            self._widget.removeEventFilter(self)
+
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            self.disarm()
+            self._then()
+        return False
+
+
 class KeysPanel(QWidget):
     def __init__(self, ctx: AppContext, bus: DataBus, parent: QWidget | None = None,
                  runner: Runner | None = None) -> None:
@@ -96,6 +121,10 @@ class KeysPanel(QWidget):
         self._hit_text = ""                         # … and the text that found it
         self._dirty: set[int] = set()
         self._fitted: set[int] = set()
+        # Every cabinet's hooks as read since the last refresh(): the other cabinets are read ahead, one
+        # at a time on a zero-timer once the grid has painted, so that a search hit in another cabinet
+        # (or a switch of the box) shows it without waiting for the database. refresh() drops them all.
+        self._grids: dict[int, list[HookCell]] = {}
 
         # ---- search, cabinet, procedures
         self.search = QLineEdit()
@@ -182,6 +211,11 @@ class KeysPanel(QWidget):
         if self.can_handle:
             QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lend)
         bus.data_changed.connect(self._on_data_changed)
+        self._prefetch = QTimer(self)
+        self._prefetch.setSingleShot(True)
+        self._prefetch.setInterval(0)
+        self._prefetch.timeout.connect(self._prefetch_next)
+        self._after_paint = _AfterPaint(self.grid.viewport(), self._prefetch.start)
         self._reload_lookups()
         self.refresh()
 
@@ -431,6 +465,7 @@ class KeysPanel(QWidget):
         except AppError as e:
             dialogs.show_app_error(self, e)
             return
+        self._drop_grids()
         self._fill_cabinets()
         self.load_grid()
         self._set_due_title(due)
@@ -474,12 +509,16 @@ class KeysPanel(QWidget):
         current = self.grid.currentIndex()
         same = self.grid.grid_model.cabinet_id == cab.id
         pos = (current.row(), current.column()) if current.isValid() and same else None
-        try:
-            cells = self.ctx.query(lambda s, _a: keys.cabinet_grid(s, cab.id))
-        except AppError as e:
-            dialogs.show_app_error(self, e)
-            return
+        cells = self._grids.get(cab.id)
+        if cells is None:
+            try:
+                cells = self._grids[cab.id] = self.ctx.query(lambda s, _a: keys.cabinet_grid(s, cab.id))
+            except AppError as e:
+                dialogs.show_app_error(self, e)
+                return
         self.grid.set_cells(cab.rows, cab.cols, cells, cab.id)
+        if any(c.id not in self._grids for c in self.cabinets):
+            self._after_paint.arm()
         counts = self.grid.grid_model.state_counts()
         self.legend.set_counts(counts)
         self.grid_summary.setText(self.tr("{name}：{rows} 行 × {cols} 列，{hooks} 个钩位，挂有钥匙 {keys} 把").format(
@@ -487,6 +526,24 @@ class KeysPanel(QWidget):
         if pos is not None:
             self.grid.setCurrentIndex(self.grid.grid_model.index(*pos))
         self._show_hook_info()
+
+    def _drop_grids(self) -> None:
+        """Forget the hooks read so far (a data change): every grid is read again when shown or ahead."""
+        self._grids.clear()
+        self._prefetch.stop()
+        self._after_paint.disarm()
+
+    def _prefetch_next(self) -> None:
+        """Read one more cabinet's hooks ahead, then let the event loop run before the next one."""
+        cab = next((c for c in self.cabinets if c.id not in self._grids), None)
+        if cab is None:
+            return
+        try:
+            self._grids[cab.id] = self.ctx.query(lambda s, _a: keys.cabinet_grid(s, cab.id))
+        except AppError:
+            return  # only ahead of time: load_grid reads it, and says what is wrong, when it is shown
+        if any(c.id not in self._grids for c in self.cabinets):
+            self._prefetch.start()
 
     def _set_due_title(self, due: list[DueRow]) -> None:
         late = sum(1 for d in due if d.loan.overdue)
@@ -714,6 +771,11 @@ class KeysPanel(QWidget):
                 self.cabinet.setCurrentIndex(i)
                 self.cabinet.blockSignals(False)
                 self.load_grid()
+        if self.grid.grid_model.cabinet_id == cab_id and not self._grid_agrees(cab_id, on_hooks, positions):
+            # The search (read now) and the grid (read at the last refresh, or ahead) disagree on where
+            # a key hangs: another counter moved or hung it meanwhile. The grid is read again.
+            self._grids.pop(cab_id, None)
+            self.load_grid()
         self.views.setCurrentIndex(GRID)
         self.grid.grid_model.set_highlight(hit.key_ids)
         self.grid.show_key(first)
@@ -725,6 +787,16 @@ class KeysPanel(QWidget):
         if off := len(hit.key_ids) - len(on_hooks):
             text += self.tr("；{n} 把已不在柜中").format(n=off)
         self._message(text + self.tr("（Enter 打开）"))
+
+    def _grid_agrees(self, cab_id: int, key_ids: list[int], positions: dict[int, tuple[int, int, int]]) -> bool:
+        """Whether the grid shows each of these keys that hang in cabinet `cab_id` where the search says."""
+        model = self.grid.grid_model
+        for k in key_ids:
+            if positions[k][0] == cab_id:
+                idx = model.index_of_key(k)
+                if not idx.isValid() or (idx.row(), idx.column()) != positions[k][1:]:
+                    return False
+        return True
 
     def _hit_words(self, hit: SearchHit) -> str:
         return {
